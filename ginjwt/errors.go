@@ -1,6 +1,9 @@
 package ginjwt
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Store errors. Stores return these (possibly wrapped) so that ginjwt can
 // tell a client problem from an unavailable store.
@@ -16,3 +19,58 @@ var (
 	// [ReuseError].
 	ErrRefreshTokenReused = errors.New("ginjwt: refresh token reused")
 )
+
+// Token errors. Every rejection of a presented token matches ErrTokenInvalid
+// and, where it applies, one of the more precise sentinels below; errors
+// that come from golang-jwt stay in the chain, so
+// errors.Is(err, jwt.ErrTokenExpired) holds as well.
+var (
+	// ErrTokenMissing: the request carries no token.
+	ErrTokenMissing = errors.New("ginjwt: token missing")
+	// ErrSchemeNotAccepted: the request carries credentials of a scheme
+	// that is not configured (for example Basic).
+	ErrSchemeNotAccepted = errors.New("ginjwt: authorization scheme not accepted")
+	// ErrTokenInvalid: a token was presented and rejected.
+	ErrTokenInvalid = errors.New("ginjwt: invalid token")
+	// ErrTokenExpired: the token's exp has passed (beyond the leeway).
+	ErrTokenExpired = errors.New("ginjwt: token has expired")
+	// ErrTokenTooLarge: the token is longer than Config.MaxTokenBytes.
+	ErrTokenTooLarge = errors.New("ginjwt: token too large")
+	// ErrTokenType: the typ header or the token_type claim is not that of
+	// an access token.
+	ErrTokenType = errors.New("ginjwt: wrong token type")
+	// ErrCritHeader: the token has a crit header, which ginjwt never honours.
+	ErrCritHeader = errors.New("ginjwt: crit header not supported")
+	// ErrUnknownKey: the token's kid names no configured key.
+	ErrUnknownKey = errors.New("ginjwt: unknown key id")
+	// ErrSessionRevoked: the token's session was revoked or has expired.
+	ErrSessionRevoked = errors.New("ginjwt: session revoked")
+	// ErrUserInactive: the token's user no longer exists or is inactive.
+	ErrUserInactive = errors.New("ginjwt: user missing or inactive")
+	// ErrStoreUnavailable: a store failed; the request is answered 503.
+	ErrStoreUnavailable = errors.New("ginjwt: store unavailable")
+	// ErrForbidden: the user lacks a permission the route requires.
+	ErrForbidden = errors.New("ginjwt: insufficient permission")
+)
+
+// invalid wraps cause as a rejected token, with an optional precise reason.
+func invalid(reason, cause error) error {
+	switch {
+	case reason == nil && cause == nil:
+		return ErrTokenInvalid
+	case reason == nil:
+		return fmt.Errorf("%w: %w", ErrTokenInvalid, cause)
+	case cause == nil:
+		return fmt.Errorf("%w: %w", ErrTokenInvalid, reason)
+	}
+	return fmt.Errorf("%w: %w: %w", ErrTokenInvalid, reason, cause)
+}
+
+func errTokenMalformed(msg string) error {
+	return fmt.Errorf("%w: %s", ErrTokenInvalid, msg)
+}
+
+// unavailable wraps a store failure.
+func unavailable(cause error) error {
+	return fmt.Errorf("%w: %w", ErrStoreUnavailable, cause)
+}

@@ -1,0 +1,125 @@
+package ginjwt
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Auth is a compiled [Config]: the middleware, the auth routes and the Go
+// API of one application. Build it with [Compile]; [New], [Optional] and
+// [Mount] compile their Config themselves. All Auths compiled from Configs
+// over the same stores share their runtime state.
+type Auth[U User] struct {
+	cfg      Config[U]
+	set      settings
+	tokens   *tokens
+	users    UserStore[U]
+	sessions SessionStore
+	state    *state[U]
+}
+
+// Compile validates cfg, applies its defaults and returns the runtime that
+// serves it. Errors match [ErrConfig] and name the field at fault.
+func Compile[U User](cfg Config[U]) (*Auth[U], error) {
+	set, err := cfg.settings()
+	if err != nil {
+		return nil, err
+	}
+	method, err := resolveAlgorithm(set.alg, cfg.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	key := append([]byte(nil), cfg.SigningKey...) // later edits to cfg don't leak in
+	a := &Auth[U]{
+		cfg:      cfg,
+		set:      set,
+		tokens:   newTokens(method, key, cfg.KeyID, cfg.Issuer, cfg.Audience, set, cfg.Sessions != nil),
+		users:    cfg.Users,
+		sessions: cfg.Sessions,
+		state:    sharedState(cfg.Users, cfg.Sessions, set.cacheTTL),
+	}
+	return a, nil
+}
+
+// MustCompile is like [Compile] but panics on a configuration error.
+func MustCompile[U User](cfg Config[U]) *Auth[U] {
+	a, err := Compile(cfg)
+	if err != nil {
+		panic(err.Error())
+	}
+	return a
+}
+
+// ParseAccessToken verifies a compact access token by signature, lifetime,
+// type and claims, and returns its claims. It does not consult the stores.
+func (a *Auth[U]) ParseAccessToken(token string) (*Claims, error) {
+	return a.tokens.parse(token)
+}
+
+// authenticate verifies token and loads its session and user, through the
+// cache. Errors match ErrTokenInvalid (401) or ErrStoreUnavailable (503).
+func (a *Auth[U]) authenticate(ctx context.Context, token string) (U, *Claims, error) {
+	var zero U
+	claims, err := a.tokens.parse(token)
+	if err != nil {
+		return zero, nil, err
+	}
+	now := a.set.now()
+	if a.sessions != nil {
+		if err := a.checkSession(ctx, claims, now); err != nil {
+			return zero, nil, err
+		}
+	}
+	u, err := a.loadUser(ctx, claims.Subject, now)
+	if err != nil {
+		return zero, nil, err
+	}
+	return u, claims, nil
+}
+
+func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) error {
+	live, found := a.state.cache.session(claims.SessionID, claims.Subject, now)
+	if !found {
+		s, err := a.sessions.Session(ctx, claims.SessionID)
+		switch {
+		case errors.Is(err, ErrSessionNotFound):
+			return invalid(ErrSessionRevoked, err)
+		case err != nil:
+			return unavailable(err)
+		}
+		a.state.cache.putSession(s, now)
+		live = s.UserID == claims.Subject && s.Live(now)
+	}
+	if !live {
+		return invalid(ErrSessionRevoked, nil)
+	}
+	return nil
+}
+
+func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (U, error) {
+	u, ok := a.state.cache.user(id, now)
+	if !ok {
+		var err error
+		u, err = a.users.FindUserByID(ctx, id)
+		switch {
+		case errors.Is(err, ErrUserNotFound):
+			return u, invalid(ErrUserInactive, err)
+		case err != nil:
+			return u, unavailable(err)
+		}
+		a.state.cache.putUser(u, now)
+	}
+	if !u.IsActive() {
+		return u, invalid(ErrUserInactive, nil)
+	}
+	return u, nil
+}
+
+// InvalidateUser makes this process forget what it cached about the user
+// and the user's sessions, so that a change made outside ginjwt (say, an
+// admin deactivating the user in the database) is seen on the next request
+// here. Other processes see it within Config.CacheTTL.
+func (a *Auth[U]) InvalidateUser(id string) {
+	a.state.cache.invalidateUser(id, a.set.now())
+}

@@ -1,0 +1,103 @@
+package ginjwt
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// badRequest is a client error with a message safe to show.
+type badRequest struct {
+	status int
+	detail string
+}
+
+func (e *badRequest) Error() string { return e.detail }
+
+func fail400(detail string) *badRequest { return &badRequest{http.StatusBadRequest, detail} }
+
+// bindJSON decodes the request body into v as JSON, whatever Content-Type
+// says, refusing bodies over max bytes. Unknown fields are ignored (never
+// stored: v only has the fields a route accepts).
+func bindJSON(c *gin.Context, max int64, v any) *badRequest {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, max)
+	dec := json.NewDecoder(body)
+	err := dec.Decode(v)
+	if err == nil {
+		if _, e := dec.Token(); e != io.EOF {
+			err = errors.New("trailing data")
+		}
+	}
+	var tooLarge *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return &badRequest{http.StatusRequestEntityTooLarge, "Request body too large"}
+	case errors.Is(err, io.EOF):
+		return fail400("Request body must be a JSON object")
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fail400(typeErr.Field + " must be a " + jsonKind(typeErr.Type.Kind().String()))
+	case errors.As(err, &typeErr):
+		return fail400("Request body must be a JSON object")
+	}
+	return fail400("Malformed JSON")
+}
+
+func jsonKind(goKind string) string {
+	if goKind == "string" {
+		return "string"
+	}
+	return "value of another type"
+}
+
+// NormalizeEmail returns the form of an email address that uniqueness and
+// look-ups use: surrounding spaces trimmed, lower-cased (Unicode-aware).
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// checkEmail validates a signup email: a bare address, at most 254 bytes.
+func checkEmail(raw string) (string, *badRequest) {
+	email := strings.TrimSpace(raw)
+	if email == "" {
+		return "", fail400("email is required")
+	}
+	if len(email) > 254 || strings.ContainsRune(email, 0) {
+		return "", fail400("Enter a valid email address")
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" || addr.Address != email || !strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
+		return "", fail400("Enter a valid email address")
+	}
+	return email, nil
+}
+
+// checkText validates an optional profile field.
+func checkText(field, v string, max int) (string, *badRequest) {
+	v = strings.TrimSpace(v)
+	switch {
+	case utf8.RuneCountInString(v) > max:
+		return "", fail400(field + " is too long")
+	case strings.ContainsRune(v, 0):
+		return "", fail400(field + " must not contain NUL characters")
+	}
+	return v, nil
+}
+
+func abortBad(c *gin.Context, e *badRequest) {
+	_ = c.Error(e)
+	c.AbortWithStatusJSON(e.status, ErrorBody{Detail: e.detail})
+}
+
+func abortUnavailable(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgUnavailable})
+}

@@ -1,0 +1,181 @@
+package ginjwt
+
+import (
+	"sync"
+	"time"
+)
+
+// cache remembers users and sessions the middleware has loaded, for at most
+// ttl, and the revocations made through this process, which win at once.
+//
+// Loads record when they started; a load that started before a local
+// invalidation of its user is never cached, so a request racing a logout
+// cannot put a stale entry back.
+type cache[U User] struct {
+	ttl time.Duration
+
+	mu        sync.RWMutex
+	users     map[string]cachedUser[U]
+	sessions  map[string]cachedSession
+	epochs    map[string]time.Time // user id -> last local invalidation
+	lastSweep time.Time
+}
+
+type cachedUser[U User] struct {
+	user   U
+	loaded time.Time
+}
+
+type cachedSession struct {
+	userID    string
+	expiresAt time.Time
+	revoked   bool // a tombstone: revoked through this process
+	loaded    time.Time
+}
+
+// sweepAt is the map size above which put looks for stale entries.
+const sweepAt = 4096
+
+func newCache[U User](ttl time.Duration) *cache[U] {
+	return &cache[U]{
+		ttl:      ttl,
+		users:    map[string]cachedUser[U]{},
+		sessions: map[string]cachedSession{},
+		epochs:   map[string]time.Time{},
+	}
+}
+
+// fresh reports whether something loaded at loaded for user id may still be
+// trusted at now. The caller holds mu.
+func (c *cache[U]) fresh(id string, loaded, now time.Time) bool {
+	if now.Sub(loaded) >= c.ttl {
+		return false
+	}
+	epoch, ok := c.epochs[id]
+	return !ok || loaded.After(epoch)
+}
+
+// session returns the cached state of session sid: found reports a usable
+// entry, and live whether the session may be used by userID at now.
+func (c *cache[U]) session(sid, userID string, now time.Time) (live, found bool) {
+	if c.ttl == 0 {
+		return false, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.sessions[sid]
+	switch {
+	case !ok:
+		return false, false
+	case e.revoked:
+		return false, true
+	case !c.fresh(e.userID, e.loaded, now):
+		return false, false
+	}
+	return e.userID == userID && now.Before(e.expiresAt), true
+}
+
+// putSession caches a session loaded from the store by a load that started
+// at started. A tombstone is never overwritten.
+func (c *cache[U]) putSession(s Session, started time.Time) {
+	if c.ttl == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.sessions[s.ID]; ok && old.revoked {
+		return
+	}
+	if epoch, ok := c.epochs[s.UserID]; ok && !started.After(epoch) {
+		return
+	}
+	c.sweep(started)
+	c.sessions[s.ID] = cachedSession{
+		userID: s.UserID, expiresAt: s.ExpiresAt,
+		revoked: !s.RevokedAt.IsZero(), loaded: started,
+	}
+}
+
+// user returns the cached user id, if fresh.
+func (c *cache[U]) user(id string, now time.Time) (U, bool) {
+	if c.ttl == 0 {
+		var zero U
+		return zero, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.users[id]
+	if !ok || !c.fresh(id, e.loaded, now) {
+		var zero U
+		return zero, false
+	}
+	return e.user, true
+}
+
+// putUser caches a user loaded by a load that started at started.
+func (c *cache[U]) putUser(u U, started time.Time) {
+	if c.ttl == 0 {
+		return
+	}
+	id := u.Subject()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch, ok := c.epochs[id]; ok && !started.After(epoch) {
+		return
+	}
+	c.sweep(started)
+	c.users[id] = cachedUser[U]{user: u, loaded: started}
+}
+
+// revokeSession records that session sid was revoked at now; the tombstone
+// lasts until every access token of the session has expired.
+func (c *cache[U]) revokeSession(sid, userID string, now, tokensDeadBy time.Time) {
+	if c.ttl == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sessions[sid] = cachedSession{userID: userID, revoked: true, loaded: now, expiresAt: tokensDeadBy}
+}
+
+// invalidateUser drops what is known of user id and its sessions: anything
+// loaded before now is read again from the stores.
+func (c *cache[U]) invalidateUser(id string, now time.Time) {
+	if c.ttl == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.users, id)
+	if epoch, ok := c.epochs[id]; !ok || now.After(epoch) {
+		c.epochs[id] = now
+	}
+}
+
+// sweep drops stale entries when the maps have grown. The caller holds mu.
+func (c *cache[U]) sweep(now time.Time) {
+	if len(c.users)+len(c.sessions) < sweepAt || now.Sub(c.lastSweep) < c.ttl {
+		return
+	}
+	c.lastSweep = now
+	for id, e := range c.users {
+		if now.Sub(e.loaded) >= c.ttl {
+			delete(c.users, id)
+		}
+	}
+	for id, e := range c.sessions {
+		if e.revoked && now.Before(e.expiresAt) {
+			continue // tombstones live until the session's tokens are dead
+		}
+		if now.Sub(e.loaded) >= c.ttl {
+			delete(c.sessions, id)
+		}
+	}
+	// An epoch matters only to loads that started before it; loads are
+	// bounded by the store deadline, far below a minute.
+	for id, t := range c.epochs {
+		if now.Sub(t) > c.ttl+time.Minute {
+			delete(c.epochs, id)
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package ginjwt
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ginjwt/ginjwt/ginjwt/password"
+)
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+func (a *Auth[U]) refresh(c *gin.Context) {
+	var req refreshRequest
+	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+		abortBad(c, bad)
+		return
+	}
+	if req.RefreshToken == "" {
+		abortBad(c, fail400("refresh_token is required"))
+		return
+	}
+	pair, _, err := a.Refresh(c.Request.Context(), req.RefreshToken)
+	if err != nil {
+		_ = c.Error(err)
+		var detail string
+		switch {
+		case errors.Is(err, ErrStoreUnavailable):
+			abortUnavailable(c, err)
+			return
+		case errors.Is(err, ErrRefreshTokenReused):
+			detail = "Refresh token has already been used; the session has been revoked"
+		case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrUserInactive):
+			detail = msgInactive
+		default:
+			detail = "Invalid or expired refresh token"
+		}
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
+		return
+	}
+	writePair(c, http.StatusOK, pair)
+}
+
+// identityOf returns what the route's own middleware attached.
+func identityOf[U User](c *gin.Context) *identity[U] {
+	id, _ := c.Value(ContextKey).(*identity[U])
+	return id
+}
+
+func (a *Auth[U]) logout(c *gin.Context) {
+	id := identityOf[U](c)
+	ctx := c.Request.Context()
+	s := Session{ID: id.claims.SessionID, UserID: id.claims.Subject}
+	if err := a.revokeSession(ctx, s, a.set.now().UTC()); err != nil && !errors.Is(err, ErrSessionNotFound) {
+		abortUnavailable(c, err)
+		return
+	}
+	a.report(ctx, Event{Kind: EventSessionRevoked, Time: a.set.now(), UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	c.Status(http.StatusNoContent)
+}
+
+func (a *Auth[U]) logoutAll(c *gin.Context) {
+	id := identityOf[U](c)
+	ctx := c.Request.Context()
+	if _, err := a.RevokeUser(ctx, id.claims.Subject); err != nil {
+		abortUnavailable(c, err)
+		return
+	}
+	a.report(ctx, Event{Kind: EventUserRevoked, Time: a.set.now(), UserID: id.claims.Subject, IP: c.ClientIP()})
+	c.Status(http.StatusNoContent)
+}
+
+func (a *Auth[U]) me(c *gin.Context) {
+	c.JSON(http.StatusOK, identityOf[U](c).user)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (a *Auth[U]) changePassword(c *gin.Context) {
+	id := identityOf[U](c)
+	var req passwordRequest
+	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+		abortBad(c, bad)
+		return
+	}
+	switch {
+	case req.CurrentPassword == "":
+		abortBad(c, fail400("current_password is required"))
+		return
+	case req.NewPassword == "":
+		abortBad(c, fail400("new_password is required"))
+		return
+	}
+	ctx := c.Request.Context()
+	h := a.hasher()
+	uid, ip := id.user.Subject(), c.ClientIP()
+	key := "password\x00" + uid + "\x00" + ip
+	if a.throttled(c, key, Event{UserID: uid, IP: ip}) {
+		return
+	}
+	user, err := a.users.FindUserByID(ctx, uid) // the cached copy may be stale
+	switch {
+	case errors.Is(err, ErrUserNotFound):
+		abortAuth(c, invalid(ErrUserInactive, err))
+		return
+	case err != nil:
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	ok, _, err := h.Verify(ctx, req.CurrentPassword, user.HashedPassword())
+	if err != nil && !errors.Is(err, password.ErrInvalidHash) {
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	if !ok {
+		a.failed(ctx, key, Event{Kind: EventPasswordFailed, Time: a.set.now(), UserID: uid, IP: ip})
+		_ = c.Error(errors.New("ginjwt: wrong current password"))
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: "Current password is incorrect"})
+		return
+	}
+	hash, err := h.Hash(ctx, req.NewPassword)
+	if err != nil {
+		if bad := passwordBad(err, "new_password"); bad != nil {
+			abortBad(c, bad)
+			return
+		}
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	_ = a.throttle().Reset(ctx, key)
+	if err := a.users.SetPasswordHash(ctx, uid, hash); err != nil {
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	if _, err := a.RevokeUser(ctx, uid); err != nil {
+		abortUnavailable(c, err)
+		return
+	}
+	pair, err := a.IssueTokens(ctx, user, clientOf(c))
+	if err != nil {
+		abortUnavailable(c, err)
+		return
+	}
+	a.report(ctx, Event{Kind: EventPasswordChanged, Time: a.set.now(), UserID: uid, IP: ip})
+	writePair(c, http.StatusOK, pair)
+}
+
+// SessionView is one entry of the sessions list.
+type SessionView struct {
+	ID         string `json:"id"`
+	CreatedAt  string `json:"created_at"`
+	LastUsedAt string `json:"last_used_at"`
+	UserAgent  string `json:"user_agent"`
+	IP         string `json:"ip"`
+	Current    bool   `json:"current"`
+}
+
+func (a *Auth[U]) listSessions(c *gin.Context) {
+	id := identityOf[U](c)
+	list, err := a.sessions.ListSessions(c.Request.Context(), id.claims.Subject, a.set.now().UTC())
+	if err != nil {
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	out := make([]SessionView, 0, len(list))
+	for _, s := range list {
+		out = append(out, SessionView{
+			ID:         s.ID,
+			CreatedAt:  s.CreatedAt.UTC().Format(time.RFC3339),
+			LastUsedAt: s.LastUsedAt.UTC().Format(time.RFC3339),
+			UserAgent:  s.UserAgent,
+			IP:         s.IP,
+			Current:    s.ID == id.claims.SessionID,
+		})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (a *Auth[U]) deleteSession(c *gin.Context) {
+	id := identityOf[U](c)
+	ctx := c.Request.Context()
+	now := a.set.now().UTC()
+	s, err := a.sessions.Session(ctx, c.Param("id"))
+	switch {
+	case err == nil && (s.UserID != id.claims.Subject || !s.Live(now)):
+		err = ErrSessionNotFound
+	case err == nil:
+		err = a.revokeSession(ctx, s, now)
+	}
+	switch {
+	case errors.Is(err, ErrSessionNotFound):
+		_ = c.Error(err)
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Detail: "Session not found"})
+		return
+	case err != nil:
+		abortUnavailable(c, storeErr(err))
+		return
+	}
+	a.report(ctx, Event{Kind: EventSessionRevoked, Time: now, UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,140 @@
+package ginjwt
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// New returns middleware that requires a valid access token: it extracts
+// the token, verifies it, checks its session (when Config.Sessions is set)
+// and loads its user, then makes both available through [CurrentUser],
+// [CurrentClaims] and the request's context. A request without a usable
+// token is answered 401, a store failure 503.
+//
+//	r.Use(ginjwt.New(cfg))                  // every route
+//	api := r.Group("/api", ginjwt.New(cfg)) // one group
+//
+// New panics, naming the field, if cfg is invalid; use [Compile] and
+// [Auth.Middleware] to get the error instead.
+func New[U User](cfg Config[U]) gin.HandlerFunc {
+	return MustCompile(cfg).Middleware()
+}
+
+// Optional is like [New] but lets requests without a token through: the
+// user is set when a valid token is present, and no token, or credentials
+// of a scheme we don't handle (Basic, say, left to other middleware), are
+// fine. A presented but invalid token of ours is still rejected.
+func Optional[U User](cfg Config[U]) gin.HandlerFunc {
+	return MustCompile(cfg).Optional()
+}
+
+// Middleware returns the middleware of [New].
+func (a *Auth[U]) Middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if a.skip(c) {
+			c.Next()
+			return
+		}
+		a.serve(c, false)
+	}
+}
+
+// Optional returns the middleware of the package-level [Optional].
+func (a *Auth[U]) Optional() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if a.skip(c) {
+			c.Next()
+			return
+		}
+		a.serve(c, true)
+	}
+}
+
+// serve authenticates the request and calls the next handler, or aborts.
+func (a *Auth[U]) serve(c *gin.Context, optional bool) {
+	token, err := a.extract(c)
+	if err != nil {
+		if optional && (errors.Is(err, ErrTokenMissing) || errors.Is(err, ErrSchemeNotAccepted)) {
+			c.Next()
+			return
+		}
+		abortAuth(c, err)
+		return
+	}
+	u, claims, err := a.authenticate(c.Request.Context(), token)
+	if err != nil {
+		abortAuth(c, err)
+		return
+	}
+	attach(c, &identity[U]{user: u, claims: claims})
+	c.Next()
+}
+
+// skip reports whether the request is left alone: Config.Skip, a public
+// path, or a route mounted by Mount (which authenticates itself).
+func (a *Auth[U]) skip(c *gin.Context) bool {
+	if a.cfg.Skip != nil && a.cfg.Skip(c) {
+		return true
+	}
+	path := c.Request.URL.Path
+	if a.set.exactPublic[path] {
+		return true
+	}
+	for _, p := range a.set.prefixPublic {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	if full := c.FullPath(); full != "" && a.state.isMounted(full) {
+		return true
+	}
+	return false
+}
+
+// extract runs the extractors in order. A token, or a presented but broken
+// one, ends the search; "nothing of mine" goes on to the next extractor.
+func (a *Auth[U]) extract(c *gin.Context) (string, error) {
+	err := ErrTokenMissing
+	for _, ex := range a.set.extractors {
+		tok, e := ex(c.Request)
+		switch {
+		case e == nil:
+			return tok, nil
+		case errors.Is(e, ErrSchemeNotAccepted):
+			err = e
+		case errors.Is(e, ErrTokenMissing):
+		default:
+			return "", e
+		}
+	}
+	return "", err
+}
+
+// Require returns middleware that lets a request through only when the
+// authenticated user satisfies allowed; it must run after [New] or
+// [Optional]. Without an authenticated user it answers 401; a user who is
+// not allowed gets 403 with WWW-Authenticate: Bearer
+// error="insufficient_scope".
+//
+//	admin := api.Group("/admin", ginjwt.Require(func(u User) bool { return u.IsStaff() }))
+func Require[U User](allowed func(u U) bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, ok := CurrentUser[U](c)
+		if !ok {
+			abortAuth(c, ErrTokenMissing)
+			return
+		}
+		if !allowed(u) {
+			abortForbidden(c)
+			return
+		}
+		c.Next()
+	}
+}
+
+// RequireStaff is Require(func(u U) bool { return u.IsStaff() }).
+func RequireStaff[U User]() gin.HandlerFunc {
+	return Require(func(u U) bool { return u.IsStaff() })
+}

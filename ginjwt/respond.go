@@ -1,0 +1,70 @@
+package ginjwt
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ErrorBody is the JSON body of every error ginjwt answers:
+// {"detail": "<human readable message>"}.
+type ErrorBody struct {
+	Detail string `json:"detail"`
+}
+
+// Messages of the token and store errors. They say what happened, never
+// how a parser failed.
+const (
+	msgMissing     = "Authorization header missing"
+	msgScheme      = "Unsupported authorization scheme"
+	msgInvalid     = "Invalid token"
+	msgExpired     = "Token has expired"
+	msgRevoked     = "Token has been revoked"
+	msgInactive    = "User not found or inactive"
+	msgTooLarge    = "Token is too large"
+	msgUnavailable = "Authentication service temporarily unavailable"
+	msgForbidden   = "You do not have permission to perform this action"
+)
+
+// abortAuth answers a failed authentication: 503 for a store failure,
+// otherwise 401 with the WWW-Authenticate challenge of RFC 6750. The cause
+// goes to c.Error for logging middleware.
+func abortAuth(c *gin.Context, err error) {
+	_ = c.Error(err)
+	if errors.Is(err, ErrStoreUnavailable) {
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgUnavailable})
+		return
+	}
+	var detail string
+	presented := errors.Is(err, ErrTokenInvalid)
+	switch {
+	case errors.Is(err, ErrTokenMissing):
+		detail = msgMissing
+	case errors.Is(err, ErrSchemeNotAccepted):
+		detail = msgScheme
+	case errors.Is(err, ErrTokenExpired):
+		detail = msgExpired
+	case errors.Is(err, ErrSessionRevoked):
+		detail = msgRevoked
+	case errors.Is(err, ErrUserInactive):
+		detail = msgInactive
+	case errors.Is(err, ErrTokenTooLarge):
+		detail = msgTooLarge
+	default:
+		detail = msgInvalid
+	}
+	challenge := "Bearer"
+	if presented {
+		challenge = `Bearer error="invalid_token", error_description="` + detail + `"`
+	}
+	c.Header("WWW-Authenticate", challenge)
+	c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
+}
+
+// abortForbidden answers 403 for a user who lacks a permission.
+func abortForbidden(c *gin.Context) {
+	_ = c.Error(ErrForbidden)
+	c.Header("WWW-Authenticate", `Bearer error="insufficient_scope", error_description="`+msgForbidden+`"`)
+	c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Detail: msgForbidden})
+}

@@ -1,0 +1,255 @@
+package ginjwt
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// TokenPair is what sign-in, refresh and password change return.
+type TokenPair struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"` // always "Bearer"
+	ExpiresIn    int64  `json:"expires_in"` // seconds until the access token expires
+}
+
+// Client describes where a session was started, for the sessions list.
+type Client struct {
+	UserAgent string
+	IP        string
+}
+
+// ErrNoSessionStore is returned by the session operations of an Auth whose
+// Config has no Sessions store.
+var ErrNoSessionStore = errors.New("ginjwt: Config.Sessions is not set")
+
+// Refresh tokens are 256 random bits, base64url-encoded: opaque to clients,
+// and stored only as their SHA-256 hash.
+const refreshTokenBytes = 32
+
+func newRefreshToken() (token, hash string) {
+	var b [refreshTokenBytes]byte
+	_, _ = rand.Read(b[:])
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashRefreshToken(token)
+}
+
+// maxRefreshTokenLen bounds what is worth hashing: our tokens are 43 bytes.
+const maxRefreshTokenLen = 128
+
+func hashRefreshToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// IssueTokens starts a new session for u and returns its token pair, as a
+// successful sign-in does. Use it for sign-in flows of your own (a magic
+// link, SSO) and in tests.
+func (a *Auth[U]) IssueTokens(ctx context.Context, u U, client Client) (TokenPair, error) {
+	if a.sessions == nil {
+		return TokenPair{}, ErrNoSessionStore
+	}
+	now := a.set.now().UTC()
+	refresh, hash := newRefreshToken()
+	s := Session{
+		ID:         randomID(),
+		UserID:     u.Subject(),
+		CreatedAt:  now,
+		LastUsedAt: now,
+		ExpiresAt:  now.Add(a.set.refreshTTL),
+		UserAgent:  truncate(client.UserAgent, 512),
+		IP:         truncate(client.IP, 64),
+	}
+	if err := a.sessions.CreateSession(ctx, s, hash); err != nil {
+		return TokenPair{}, unavailable(err)
+	}
+	return a.pair(ctx, u, s.ID, refresh, now)
+}
+
+// AccessToken signs an access token for u in session sessionID, issued at
+// issuedAt and expiring Config.AccessTokenLifetime later. It creates no
+// session (use [Auth.IssueTokens] for that); with a Sessions store, the
+// token is accepted only while sessionID names a live session of u. It is
+// meant for tests (see package jwttest) and custom flows.
+func (a *Auth[U]) AccessToken(ctx context.Context, u U, sessionID string, issuedAt time.Time) (string, error) {
+	pair, err := a.pair(ctx, u, sessionID, "", issuedAt)
+	return pair.AccessToken, err
+}
+
+// pair signs an access token for u in session sid and pairs it with refresh.
+func (a *Auth[U]) pair(ctx context.Context, u U, sid, refresh string, now time.Time) (TokenPair, error) {
+	var extra map[string]any
+	if a.cfg.ExtraClaims != nil {
+		var err error
+		if extra, err = a.cfg.ExtraClaims(ctx, u); err != nil {
+			return TokenPair{}, fmt.Errorf("ginjwt: ExtraClaims: %w", err)
+		}
+	}
+	access, exp, err := a.tokens.issue(u.Subject(), sid, now, extra)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{
+		AccessToken:  access,
+		RefreshToken: refresh,
+		TokenType:    "Bearer",
+		ExpiresIn:    int64(exp.Sub(now).Seconds()),
+	}, nil
+}
+
+// Refresh spends a refresh token and returns a new pair for the same
+// session (rotation). A token that was already spent revokes the whole
+// session, unless it comes back within Config.RefreshReuseGrace; the error
+// then matches ErrRefreshTokenReused. An unknown, revoked or expired token
+// gives ErrSessionNotFound; a user who is gone or inactive,
+// ErrUserInactive. Store failures match ErrStoreUnavailable.
+func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, U, error) {
+	var zero U
+	if a.sessions == nil {
+		return TokenPair{}, zero, ErrNoSessionStore
+	}
+	if refreshToken == "" || len(refreshToken) > maxRefreshTokenLen {
+		return TokenPair{}, zero, ErrSessionNotFound
+	}
+	now := a.set.now().UTC()
+	next, nextHash := newRefreshToken()
+	s, err := a.sessions.RotateRefreshToken(ctx, hashRefreshToken(refreshToken), nextHash, now, now.Add(a.set.refreshTTL))
+	var reuse *ReuseError
+	switch {
+	case errors.As(err, &reuse):
+		if a.cfg.RefreshReuseGrace > 0 && now.Sub(reuse.SpentAt) <= a.cfg.RefreshReuseGrace {
+			// A retry inside the grace window: a sibling, never the successor.
+			if err := a.sessions.AddRefreshToken(ctx, reuse.Session.ID, nextHash, now); err != nil {
+				return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
+			}
+			s = reuse.Session
+			break
+		}
+		if err := a.revokeSession(ctx, reuse.Session, now); err != nil && !errors.Is(err, ErrSessionNotFound) {
+			return TokenPair{}, zero, err
+		}
+		a.report(ctx, Event{Kind: EventRefreshReuse, Time: now, UserID: reuse.Session.UserID, SessionID: reuse.Session.ID})
+		return TokenPair{}, zero, err
+	case err != nil:
+		return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
+	}
+	u, err := a.users.FindUserByID(ctx, s.UserID)
+	if err == nil && !u.IsActive() {
+		err = ErrUserInactive
+	}
+	if err != nil {
+		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive)
+	}
+	pair, err := a.pair(ctx, u, s.ID, next, now)
+	return pair, u, err
+}
+
+// storeErr passes through errors that are answers (the known sentinels)
+// and marks anything else as the store being unavailable.
+func storeErr(err error, known ...error) error {
+	for _, k := range known {
+		if errors.Is(err, k) {
+			return err
+		}
+	}
+	return unavailable(err)
+}
+
+// RevokeSession ends one session: its refresh tokens stop working at once,
+// and its access tokens are rejected at once by this process and within
+// Config.CacheTTL by others sharing the store.
+func (a *Auth[U]) RevokeSession(ctx context.Context, sessionID string) error {
+	if a.sessions == nil {
+		return ErrNoSessionStore
+	}
+	s, err := a.sessions.Session(ctx, sessionID)
+	if err != nil {
+		return storeErr(err, ErrSessionNotFound)
+	}
+	return a.revokeSession(ctx, s, a.set.now().UTC())
+}
+
+func (a *Auth[U]) revokeSession(ctx context.Context, s Session, now time.Time) error {
+	// The tombstone goes first: from here on this process rejects the
+	// session whatever the store says.
+	a.state.cache.revokeSession(s.ID, s.UserID, now, now.Add(a.set.accessTTL+a.set.leeway))
+	if err := a.sessions.RevokeSession(ctx, s.ID, now); err != nil {
+		return storeErr(err, ErrSessionNotFound)
+	}
+	return nil
+}
+
+// RevokeUser ends every session of the user (logout everywhere) and drops
+// what this process cached about the user. Call it after deactivating a
+// user or changing a password outside ginjwt. It returns how many sessions
+// it revoked.
+func (a *Auth[U]) RevokeUser(ctx context.Context, userID string) (int, error) {
+	if a.sessions == nil {
+		a.InvalidateUser(userID)
+		return 0, ErrNoSessionStore
+	}
+	now := a.set.now().UTC()
+	a.state.cache.invalidateUser(userID, now)
+	n, err := a.sessions.RevokeUserSessions(ctx, userID, now)
+	if err != nil {
+		return n, unavailable(err)
+	}
+	return n, nil
+}
+
+// PurgeExpired deletes expired sessions and their refresh-token hashes.
+// The auth routes call it in the background once per
+// Config.PurgeInterval; call it yourself from a job if you prefer.
+func (a *Auth[U]) PurgeExpired(ctx context.Context) (int, error) {
+	if a.sessions == nil {
+		return 0, ErrNoSessionStore
+	}
+	n, err := a.sessions.PurgeExpired(ctx, a.set.now().UTC())
+	if err != nil {
+		return n, unavailable(err)
+	}
+	return n, nil
+}
+
+// maybePurge starts a background purge when the last one is older than
+// the purge interval.
+func (a *Auth[U]) maybePurge() {
+	if a.set.purgeEvery == 0 {
+		return
+	}
+	now := a.set.now()
+	last := a.state.purged.Load()
+	if now.UnixNano()-last < int64(a.set.purgeEvery) || !a.state.purged.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if n, err := a.PurgeExpired(ctx); err != nil {
+			a.set.logger.Warn("ginjwt: purging expired sessions failed", "error", err)
+		} else if n > 0 {
+			a.set.logger.Info("ginjwt: purged expired sessions", "count", n)
+		}
+	}()
+}
+
+// truncate makes client-supplied text safe to store: valid UTF-8, no NUL
+// (PostgreSQL refuses both), at most n bytes, cut on a rune boundary.
+func truncate(s string, n int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\x00", "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,230 @@
+package ginjwt
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ginjwt/ginjwt/ginjwt/password"
+)
+
+const msgBadCredentials = "Invalid email or password"
+
+func (a *Auth[U]) hasher() *password.Hasher {
+	if a.cfg.Passwords != nil {
+		return a.cfg.Passwords
+	}
+	return a.state.hasher
+}
+
+func (a *Auth[U]) throttle() Throttle {
+	if a.cfg.Throttle != nil {
+		return a.cfg.Throttle
+	}
+	return a.state.throttle
+}
+
+type signupRequest struct {
+	Email     string `json:"email"`
+	Password  string `json:"password"`
+	Username  string `json:"username"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+}
+
+func (a *Auth[U]) signup(c *gin.Context) {
+	var req signupRequest
+	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+		abortBad(c, bad)
+		return
+	}
+	nu, bad := a.newUser(req)
+	if bad != nil {
+		abortBad(c, bad)
+		return
+	}
+	ctx := c.Request.Context()
+	hash, err := a.hasher().Hash(ctx, req.Password)
+	if err != nil {
+		if bad := passwordBad(err, "password"); bad != nil {
+			abortBad(c, bad)
+			return
+		}
+		abortUnavailable(c, err)
+		return
+	}
+	nu.PasswordHash = hash
+	u, err := a.users.CreateUser(ctx, nu)
+	switch {
+	case errors.Is(err, ErrUserExists):
+		_ = c.Error(err)
+		c.AbortWithStatusJSON(http.StatusConflict, ErrorBody{Detail: "A user with that email already exists"})
+		return
+	case err != nil:
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	a.report(ctx, Event{Kind: EventSignUp, Time: a.set.now(), UserID: u.Subject(), IP: c.ClientIP()})
+	c.JSON(http.StatusCreated, u)
+}
+
+// newUser validates a signup request, apart from the password.
+func (a *Auth[U]) newUser(req signupRequest) (NewUser, *badRequest) {
+	var nu NewUser
+	var bad *badRequest
+	if nu.Email, bad = checkEmail(req.Email); bad != nil {
+		return nu, bad
+	}
+	nu.NormalizedEmail = NormalizeEmail(nu.Email)
+	if req.Password == "" {
+		return nu, fail400("password is required")
+	}
+	for _, f := range []struct {
+		name string
+		in   string
+		out  *string
+	}{
+		{"username", req.Username, &nu.Username},
+		{"first_name", req.FirstName, &nu.FirstName},
+		{"last_name", req.LastName, &nu.LastName},
+	} {
+		if *f.out, bad = checkText(f.name, f.in, 150); bad != nil {
+			return nu, bad
+		}
+	}
+	return nu, nil
+}
+
+// passwordBad turns a policy error into a 400, or returns nil.
+func passwordBad(err error, field string) *badRequest {
+	switch {
+	case errors.Is(err, password.ErrPasswordTooShort):
+		return fail400(field + " is too short: " + err.Error())
+	case errors.Is(err, password.ErrPasswordTooLong):
+		return fail400(field + " is too long: " + err.Error())
+	}
+	return nil
+}
+
+type signinRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (a *Auth[U]) signin(c *gin.Context) {
+	var req signinRequest
+	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+		abortBad(c, bad)
+		return
+	}
+	switch {
+	case req.Email == "":
+		abortBad(c, fail400("email is required"))
+		return
+	case req.Password == "":
+		abortBad(c, fail400("password is required"))
+		return
+	}
+	ctx := c.Request.Context()
+	email := NormalizeEmail(req.Email)
+	ip := c.ClientIP()
+	key := "signin\x00" + email + "\x00" + ip
+	if a.throttled(c, key, Event{Email: email, IP: ip}) {
+		return
+	}
+	u, ok, err := a.checkCredentials(ctx, email, req.Password)
+	if err != nil {
+		abortUnavailable(c, err)
+		return
+	}
+	now := a.set.now()
+	if !ok {
+		a.failed(ctx, key, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
+		_ = c.Error(errors.New("ginjwt: sign-in failed for " + email))
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: msgBadCredentials})
+		return
+	}
+	_ = a.throttle().Reset(ctx, key)
+	if err := a.users.RecordLogin(ctx, u.Subject(), now.UTC()); err != nil {
+		abortUnavailable(c, unavailable(err))
+		return
+	}
+	pair, err := a.IssueTokens(ctx, u, clientOf(c))
+	if err != nil {
+		abortUnavailable(c, err)
+		return
+	}
+	a.report(ctx, Event{Kind: EventSignIn, Time: now, UserID: u.Subject(), Email: email, IP: ip})
+	a.maybePurge()
+	writePair(c, http.StatusOK, pair)
+}
+
+// checkCredentials finds the user by email and verifies the password. An
+// unknown email and an inactive user cost one (dummy) verification too, so
+// that the three failures take about the same time. A hash in an outdated
+// format is upgraded. err is a store or hasher failure.
+func (a *Auth[U]) checkCredentials(ctx context.Context, email, pw string) (U, bool, error) {
+	h := a.hasher()
+	u, err := a.users.FindUserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, ErrUserNotFound):
+		if err := h.VerifyDummy(ctx, pw); err != nil {
+			return u, false, unavailable(err)
+		}
+		return u, false, nil
+	case err != nil:
+		return u, false, unavailable(err)
+	}
+	ok, rehash, err := h.Verify(ctx, pw, u.HashedPassword())
+	if errors.Is(err, password.ErrInvalidHash) {
+		// No usable hash (a user without a password, or a corrupt one):
+		// still spend the time a verification takes.
+		ok, err = false, h.VerifyDummy(ctx, pw)
+	}
+	if err != nil {
+		return u, false, unavailable(err)
+	}
+	if !ok || !u.IsActive() {
+		return u, false, nil
+	}
+	if rehash {
+		if newHash, err := h.Hash(ctx, pw); err == nil {
+			if err := a.users.SetPasswordHash(ctx, u.Subject(), newHash); err != nil {
+				a.set.logger.WarnContext(ctx, "ginjwt: upgrading a password hash failed", "user_id", u.Subject(), "error", err)
+			}
+		}
+	}
+	return u, true, nil
+}
+
+// throttled answers 429 when key is throttled, and reports true.
+func (a *Auth[U]) throttled(c *gin.Context, key string, e Event) bool {
+	ctx := c.Request.Context()
+	wait, err := a.throttle().Check(ctx, key, a.set.now())
+	if err != nil {
+		abortUnavailable(c, unavailable(err))
+		return true
+	}
+	if wait <= 0 {
+		return false
+	}
+	e.Kind, e.Time = EventThrottled, a.set.now()
+	a.report(ctx, e)
+	secs := int64((wait + time.Second - 1) / time.Second)
+	c.Header("Retry-After", strconv.FormatInt(secs, 10))
+	_ = c.Error(errors.New("ginjwt: throttled"))
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, ErrorBody{Detail: "Too many failed attempts; try again in " + strconv.FormatInt(secs, 10) + " seconds"})
+	return true
+}
+
+// failed records a failed attempt and reports it.
+func (a *Auth[U]) failed(ctx context.Context, key string, e Event) {
+	if err := a.throttle().Fail(ctx, key, e.Time); err != nil {
+		a.set.logger.WarnContext(ctx, "ginjwt: recording a failed attempt failed", "error", err)
+	}
+	a.report(ctx, e)
+}
