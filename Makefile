@@ -1,0 +1,31 @@
+# The README's two commands: `make run` starts the example server,
+# `make test` runs every test (it starts the local PostgreSQL if it is
+# installed but stopped, and builds FerretDB for the MongoDB tests).
+GO       ?= go
+PKGS     := ./...
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run test test-short bench lint fmt
+
+run:
+	$(GO) run ./example
+
+test:
+	bash scripts/ensure-postgres.sh
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+# Without the race detector and the slow database suites' restarts: a quick loop.
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ginjwt/
+
+lint:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+fmt:
+	gofmt -w .

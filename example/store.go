@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/ginjwt/ginjwt/gormstore"
+)
+
+// defaultDB keeps the data in a SQLite file in the working folder.
+const defaultDB = "sqlite://example.db"
+
+// openStore opens the database opts.DB names and builds the app over it.
+func openStore(ctx context.Context, opts appOptions) (*app, error) {
+	url := strings.TrimSpace(opts.DB)
+	if url == "" {
+		url = defaultDB
+	}
+	scheme, rest, _ := strings.Cut(url, "://")
+	switch strings.ToLower(scheme) {
+	case "sqlite":
+		if rest == "" {
+			return nil, fmt.Errorf("-db %q: a sqlite URL needs a file: sqlite://example.db or sqlite:///abs/path.db", url)
+		}
+		return openGorm(ctx, opts, "sqlite "+rest, sqlite.Open(gormstore.SQLiteDSN(rest)))
+	case "postgres", "postgresql":
+		return openGorm(ctx, opts, "postgres", postgres.Open(url))
+	case "mongodb", "mongodb+srv":
+		return openMongo(ctx, opts, url)
+	}
+	return nil, fmt.Errorf("-db %q: unsupported database; use sqlite://file.db, postgres://… or mongodb://…/dbname", url)
+}
+
+func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.Dialector) (*app, error) {
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true, // a missing user is an answer, not an error
+		}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	closeDB := func() { _ = sqlDB.Close() }
+	store, err := gormstore.New[gormstore.User](db)
+	if err == nil {
+		err = store.Migrate(ctx)
+	}
+	if err != nil {
+		closeDB()
+		return nil, fmt.Errorf("preparing %s: %w", name, err)
+	}
+	h, err := build(opts, store, store)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	return &app{Handler: h, Store: name, Close: closeDB}, nil
+}

@@ -1,0 +1,124 @@
+package gormstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ginjwt/ginjwt/ginjwt"
+)
+
+// FindUserByID returns the user with this id, or ginjwt.ErrUserNotFound.
+// Any string is safe: it is only ever a bound parameter.
+func (s *Store[U]) FindUserByID(ctx context.Context, id string) (U, error) {
+	return s.findUser(ctx, "FindUserByID", "id", id)
+}
+
+// FindUserByEmail returns the user whose normalised email is
+// normalizedEmail, or ginjwt.ErrUserNotFound.
+func (s *Store[U]) FindUserByEmail(ctx context.Context, normalizedEmail string) (U, error) {
+	return s.findUser(ctx, "FindUserByEmail", "email_normalized", normalizedEmail)
+}
+
+func (s *Store[U]) findUser(ctx context.Context, op, column, value string) (U, error) {
+	var zero U
+	if !searchable(value) {
+		return zero, ginjwt.ErrUserNotFound
+	}
+	u := new(U)
+	err := s.do(ctx, op, func(db *gorm.DB) error {
+		// Find with Limit rather than First: no ErrRecordNotFound to log.
+		res := db.Where(column+" = ?", value).Limit(1).Find(u)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ginjwt.ErrUserNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return zero, err
+	}
+	base(u).toUTC()
+	return *u, nil
+}
+
+// CreateUser stores an active, non-staff user with a new random id. It
+// returns ginjwt.ErrUserExists when the normalised email is taken, which
+// the unique index decides, also between racing creations.
+func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error) {
+	var zero U
+	now := now()
+	u := new(U)
+	*base(u) = User{
+		ID:              newUUID(),
+		Email:           nu.Email,
+		EmailNormalized: nu.NormalizedEmail,
+		Username:        nu.Username,
+		FirstName:       nu.FirstName,
+		LastName:        nu.LastName,
+		PasswordHash:    nu.PasswordHash,
+		Active:          true,
+		CreatedAt:       now,
+		UpdatedAt:       now,
+	}
+	err := s.do(ctx, "CreateUser", func(db *gorm.DB) error {
+		err := db.Create(u).Error
+		if err != nil && isUniqueViolation(db, err) {
+			return fmt.Errorf("gormstore: CreateUser: %w", ginjwt.ErrUserExists)
+		}
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return *u, nil
+}
+
+// SetPasswordHash replaces the user's password hash and moves updated_at,
+// or returns ginjwt.ErrUserNotFound.
+func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
+	return s.updateUser(ctx, "SetPasswordHash", id, map[string]any{
+		"password_hash": hash,
+		"updated_at":    now(),
+	})
+}
+
+// RecordLogin stores at as the user's last_login, or returns
+// ginjwt.ErrUserNotFound. It leaves updated_at alone, as Django does.
+func (s *Store[U]) RecordLogin(ctx context.Context, id string, at time.Time) error {
+	return s.updateUser(ctx, "RecordLogin", id, map[string]any{
+		"last_login": utc(at),
+	})
+}
+
+// updateUser sets the columns of one user. A map, not a struct, so that
+// false and "" are written too; UpdateColumns, so that GORM adds no
+// updated_at of its own (in local time) and runs no update hooks.
+func (s *Store[U]) updateUser(ctx context.Context, op, id string, cols map[string]any) error {
+	if !searchable(id) {
+		return ginjwt.ErrUserNotFound
+	}
+	return s.do(ctx, op, func(db *gorm.DB) error {
+		res := db.Model(new(U)).Where("id = ?", id).UpdateColumns(cols)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ginjwt.ErrUserNotFound
+		}
+		return nil
+	})
+}
+
+// utc returns t in UTC with the microsecond precision that PostgreSQL
+// keeps, so that both databases store and return the same instant. On
+// SQLite, times are text and compare as text: one zone keeps that order
+// right.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// now is the store's clock for the times it sets itself.
+func now() time.Time { return utc(time.Now()) }
