@@ -8,7 +8,8 @@ import (
 )
 
 // FindUserByID returns a copy of the user whose id is id, or
-// ginjwt.ErrUserNotFound.
+// ginjwt.ErrUserNotFound. It allocates only to copy LastLogin, so that the
+// caller cannot change the stored time through the pointer.
 func (s *Store) FindUserByID(ctx context.Context, id string) (User, error) {
 	if err := ctxErr(ctx); err != nil {
 		return User{}, err

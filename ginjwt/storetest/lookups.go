@@ -39,7 +39,12 @@ func testUnknownIDs[U ginjwt.User](t *testing.T, e *env[U]) {
 	users := someUsers(e)
 	ids := append(unknownIDs(), malformed()...)
 	id := users[0].Subject()
-	ids = append(ids, input{"existing id with a leading space", " " + id}, input{"existing id with a trailing newline", id + "\n"})
+	ids = append(ids,
+		input{"existing id with a leading space", " " + id},
+		input{"existing id with a trailing newline", id + "\n"},
+		input{"existing id with a leading zero", "0" + id},
+		input{"existing id with a plus sign", "+" + id},
+	)
 
 	for _, in := range ids {
 		_, err := e.users.FindUserByID(e.ctx, in.value)

@@ -29,7 +29,7 @@ func refreshTests[U ginjwt.User]() []test[U] {
 // spent at spentAt, and returns the *ginjwt.ReuseError.
 func requireReuse(t *testing.T, err error, s ginjwt.Session, spentAt time.Time, what string) *ginjwt.ReuseError {
 	t.Helper()
-	require.Error(t, err, "%s: rotating a spent token of a live session must fail", what)
+	require.Error(t, err, "%s: a spent token of a live session must not rotate again; want a *ginjwt.ReuseError", what)
 	assert.ErrorIs(t, err, ginjwt.ErrRefreshTokenReused, "%s: a spent token of a live session gives a *ginjwt.ReuseError (errors.Is ErrRefreshTokenReused)", what)
 	assert.NotErrorIs(t, err, ginjwt.ErrSessionNotFound, "%s: a spent token of a live session is reuse, not ErrSessionNotFound", what)
 	var re *ginjwt.ReuseError
