@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -68,10 +69,15 @@ func forEachBackend(t *testing.T, f func(t *testing.T, db *gorm.DB)) {
 	}
 }
 
+// testTimeout is the store deadline in tests that are not about deadlines:
+// generous, since a 50-way race under the race detector on a busy machine
+// can take longer than the 3 s default without anything being wrong.
+const testTimeout = time.Minute
+
 // migrated returns a store of U over db, its tables created.
 func migrated[U ginjwt.User](t testing.TB, db *gorm.DB, opts ...Option) *Store[U] {
 	t.Helper()
-	s, err := New[U](db, opts...)
+	s, err := New[U](db, append([]Option{WithTimeout(testTimeout)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,10 @@ func TestDeadline(t *testing.T) {
 			if err := blocker.Rollback().Error; err != nil {
 				t.Fatal(err)
 			}
+			s, err = New[User](db, WithTimeout(testTimeout))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if _, err := s.CreateUser(ctx, newUser("after@x.io")); err != nil {
 				t.Errorf("CreateUser once unblocked: %v", err)
 			}

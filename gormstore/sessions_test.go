@@ -122,3 +122,27 @@ func TestCustomTables(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionsWithoutUsers: the store serves as a SessionStore for an
+// application that keeps its users elsewhere; MigrateSessions creates no
+// user table.
+func TestSessionsWithoutUsers(t *testing.T) {
+	db := freshSQLite(t)(t)
+	s, err := New[User](db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MigrateSessions(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if db.Migrator().HasTable(&User{}) {
+		t.Error("MigrateSessions created the user table")
+	}
+	sess := ginjwt.Session{ID: "s", UserID: "42", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	if err := s.CreateSession(context.Background(), sess, "h0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RotateRefreshToken(context.Background(), "h0", "h1", t0, t0.Add(time.Hour)); err != nil {
+		t.Error(err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 // 36-character form.
 func newUUID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+).
+	_, _ = rand.Read(b[:])  // crypto/rand.Read never fails (Go 1.24+).
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // variant 10
 	var out [36]byte

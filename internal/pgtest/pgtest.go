@@ -52,9 +52,7 @@ func CreateDatabase(t testing.TB) string {
 	t.Helper()
 	server := serverDSN()
 	admin := connectAdmin(t, server)
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	name := "ginjwt_test_" + hex.EncodeToString(b[:])
+	name := randomName()
 	err := admin.Exec("CREATE DATABASE " + quoteIdent(name)).Error
 	closeDB(admin)
 	if err != nil {
@@ -64,14 +62,49 @@ func CreateDatabase(t testing.TB) string {
 	return withDatabase(server, name)
 }
 
+// CreateSchema creates an empty schema with a random name in the database
+// of dsn (made by [CreateDatabase]) and returns a DSN whose connections
+// use it (search_path). It costs a fraction of a new database, for suites
+// that want an empty store per subtest. The schema is dropped, with all it
+// holds, in t.Cleanup.
+func CreateSchema(t testing.TB, dsn string) string {
+	t.Helper()
+	db := Open(t, dsn)
+	name := randomName()
+	if err := db.Exec("CREATE SCHEMA " + quoteIdent(name)).Error; err != nil {
+		t.Fatalf("pgtest: CREATE SCHEMA %s: %v", name, err)
+	}
+	closeDB(db)
+	t.Cleanup(func() {
+		db, err := open(dsn)
+		if err == nil {
+			err = db.Exec("DROP SCHEMA IF EXISTS " + quoteIdent(name) + " CASCADE").Error
+			closeDB(db)
+		}
+		if err != nil {
+			t.Errorf("pgtest: DROP SCHEMA %s: %v", name, err)
+		}
+	})
+	return withParam(dsn, "search_path", name)
+}
+
+// MaxOpenConns caps each pool that [Open] returns, so that tests running
+// in parallel (50-way races included) stay well below the server's
+// max_connections (100 by default), as a production pool would be capped.
+const MaxOpenConns = 10
+
 // Open opens dsn with GORM's PostgreSQL driver and GORM's logging off,
-// and closes it in t.Cleanup. Each call gives a separate connection pool,
-// as a second server instance would have.
+// and closes it in t.Cleanup. Each call gives a separate connection pool
+// of at most [MaxOpenConns] connections, as a second server instance would
+// have.
 func Open(t testing.TB, dsn string) *gorm.DB {
 	t.Helper()
 	db, err := open(dsn)
 	if err != nil {
 		t.Fatalf("pgtest: open %s: %v", redact(dsn), err)
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.SetMaxOpenConns(MaxOpenConns)
 	}
 	t.Cleanup(func() { closeDB(db) })
 	return db
@@ -154,24 +187,34 @@ func dropDatabase(t testing.TB, server, name string) {
 	}
 }
 
+// randomName returns a fresh lower-case identifier.
+func randomName() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "ginjwt_test_" + hex.EncodeToString(b[:])
+}
+
 // serverDSN returns the server's DSN with a short connect_timeout.
 func serverDSN() string {
 	dsn := os.Getenv(EnvDSN)
 	if dsn == "" {
 		dsn = DefaultDSN
 	}
+	if strings.Contains(dsn, "connect_timeout=") {
+		return dsn
+	}
+	return withParam(dsn, "connect_timeout", connectTimeout)
+}
+
+// withParam returns dsn with the connection parameter key set to value.
+func withParam(dsn, key, value string) string {
 	if u, ok := parseURL(dsn); ok {
 		q := u.Query()
-		if q.Get("connect_timeout") == "" {
-			q.Set("connect_timeout", connectTimeout)
-		}
+		q.Set(key, value)
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	if !strings.Contains(dsn, "connect_timeout=") {
-		dsn += " connect_timeout=" + connectTimeout
-	}
-	return dsn
+	return dsn + " " + key + "=" + value
 }
 
 // withDatabase returns dsn with its database replaced by name. It accepts

@@ -106,3 +106,14 @@ func TestDSNs(t *testing.T) {
 		t.Errorf("serverDSN() = %q, overrides the given connect_timeout", got)
 	}
 }
+
+func TestCreateSchema(t *testing.T) {
+	_, dsn := DB(t)
+	a, b := Open(t, CreateSchema(t, dsn)), Open(t, CreateSchema(t, dsn))
+	if err := a.Exec("CREATE TABLE t (x int)").Error; err != nil {
+		t.Fatal(err)
+	}
+	if !a.Migrator().HasTable("t") || b.Migrator().HasTable("t") {
+		t.Error("schemas are not separate")
+	}
+}
