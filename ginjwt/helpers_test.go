@@ -121,3 +121,5 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time      { return c.t }
 func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
 func newClock() *clock               { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
+
+func timeNow() time.Time { return time.Now() }
