@@ -39,7 +39,7 @@ func splitScheme(v string, schemes []string) (string, error) {
 	}
 	scheme, rest, _ := strings.Cut(v, " ")
 	for _, s := range schemes {
-		if strings.EqualFold(scheme, s) {
+		if asciiEqualFold(scheme, s) {
 			return checkTokenChars(strings.TrimLeft(rest, " "))
 		}
 	}
@@ -53,13 +53,32 @@ func checkTokenChars(t string) (string, error) {
 		return "", errTokenMalformed("no token after the scheme")
 	}
 	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=') {
+		if c := t[i]; !jwsChars[c] && c != '~' && c != '+' && c != '/' && c != '=' {
 			return "", errTokenMalformed("the token holds a character a token cannot have")
 		}
 	}
 	return t, nil
+}
+
+// asciiEqualFold compares scheme names, which are ASCII (RFC 7235),
+// without Unicode folding (strings.EqualFold would match the Kelvin sign).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // CookieExtractor reads the token from the named cookie.

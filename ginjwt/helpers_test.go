@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,11 +116,25 @@ func (f *fixture) pair(t *testing.T) ginjwt.TokenPair {
 	return p
 }
 
-// clock is a settable clock for Config.Now.
-type clock struct{ t time.Time }
+// clock is a settable clock for Config.Now, safe for the background purge
+// goroutine to read.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *clock) now() time.Time      { return c.t }
-func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
-func newClock() *clock               { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newClock() *clock { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
 
 func timeNow() time.Time { return time.Now() }

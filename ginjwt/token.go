@@ -117,6 +117,9 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 	if len(raw) > t.maxLen {
 		return nil, invalid(ErrTokenTooLarge, nil)
 	}
+	if !compactJWS(raw) {
+		return nil, errTokenMalformed("a character outside base64url and '.'")
+	}
 	claims := &Claims{}
 	if _, err := t.parser.ParseWithClaims(raw, claims, t.keyfunc); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
@@ -134,6 +137,26 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 	}
 	claims.raw = raw
 	return claims, nil
+}
+
+// jwsChars marks the bytes a compact JWS can hold: base64url and '.'.
+var jwsChars = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") {
+		t[c] = true
+	}
+	return t
+}()
+
+// compactJWS reports whether raw holds only JWS characters. Go's base64
+// decoder skips CR and LF even in strict mode, so without this check one
+// token would have many accepted spellings.
+func compactJWS(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if !jwsChars[raw[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // issue signs an access token for sub in session sid.
