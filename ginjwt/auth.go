@@ -59,21 +59,21 @@ func (a *Auth[U]) ParseAccessToken(token string) (*Claims, error) {
 
 // authenticate verifies token and loads its session and user, through the
 // cache. Errors match ErrTokenInvalid (401) or ErrStoreUnavailable (503).
-func (a *Auth[U]) authenticate(ctx context.Context, token string) (U, *Claims, error) {
-	var zero U
+// The user is shared with the cache: read it, never modify it.
+func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, error) {
 	claims, err := a.tokens.parse(token)
 	if err != nil {
-		return zero, nil, err
+		return nil, nil, err
 	}
 	now := a.set.now()
 	if a.sessions != nil {
 		if err := a.checkSession(ctx, claims, now); err != nil {
-			return zero, nil, err
+			return nil, nil, err
 		}
 	}
 	u, err := a.loadUser(ctx, claims.Subject, now)
 	if err != nil {
-		return zero, nil, err
+		return nil, nil, err
 	}
 	return u, claims, nil
 }
@@ -97,21 +97,21 @@ func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Tim
 	return nil
 }
 
-func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (U, error) {
+func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, error) {
 	u, ok := a.state.cache.user(id, now)
 	if !ok {
-		var err error
-		u, err = a.users.FindUserByID(ctx, id)
+		loaded, err := a.users.FindUserByID(ctx, id)
 		switch {
 		case errors.Is(err, ErrUserNotFound):
-			return u, invalid(ErrUserInactive, err)
+			return nil, invalid(ErrUserInactive, err)
 		case err != nil:
-			return u, unavailable(err)
+			return nil, unavailable(err)
 		}
+		u = &loaded
 		a.state.cache.putUser(u, now)
 	}
-	if !u.IsActive() {
-		return u, invalid(ErrUserInactive, nil)
+	if !(*u).IsActive() {
+		return nil, invalid(ErrUserInactive, nil)
 	}
 	return u, nil
 }

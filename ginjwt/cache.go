@@ -22,7 +22,7 @@ type cache[U User] struct {
 }
 
 type cachedUser[U User] struct {
-	user   U
+	user   *U // shared, read-only: requests point at it instead of copying
 	loaded time.Time
 }
 
@@ -96,28 +96,27 @@ func (c *cache[U]) putSession(s Session, started time.Time) {
 	}
 }
 
-// user returns the cached user id, if fresh.
-func (c *cache[U]) user(id string, now time.Time) (U, bool) {
+// user returns the cached user id, if fresh. The caller must not modify
+// the user it points at.
+func (c *cache[U]) user(id string, now time.Time) (*U, bool) {
 	if c.ttl == 0 {
-		var zero U
-		return zero, false
+		return nil, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.users[id]
 	if !ok || !c.fresh(id, e.loaded, now) {
-		var zero U
-		return zero, false
+		return nil, false
 	}
 	return e.user, true
 }
 
 // putUser caches a user loaded by a load that started at started.
-func (c *cache[U]) putUser(u U, started time.Time) {
+func (c *cache[U]) putUser(u *U, started time.Time) {
 	if c.ttl == 0 {
 		return
 	}
-	id := u.Subject()
+	id := (*u).Subject()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if epoch, ok := c.epochs[id]; ok && !started.After(epoch) {

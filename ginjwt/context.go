@@ -6,58 +6,57 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// ContextKey is the gin context key under which the middleware stores the
-// authenticated identity. Use the typed accessors instead of reading it.
-const ContextKey = "github.com/ginjwt/ginjwt.identity"
-
-// identity is what the middleware attaches to a request: one allocation
-// holding both the user and the claims.
+// identity is what the middleware attaches to a request. It is itself the
+// request's new context (its parent plus one value), so attaching the user
+// and claims costs one allocation besides the request copy that
+// http.Request.WithContext makes.
 type identity[U User] struct {
-	user   U
+	context.Context
+	user   *U
 	claims *Claims
 }
 
 type ctxKey struct{}
 
-// attach puts the identity into the gin context and the request context.
-func attach[U User](c *gin.Context, id *identity[U]) {
-	c.Set(ContextKey, id)
-	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), ctxKey{}, id))
+// Value answers ctxKey{} with the identity and asks the parent otherwise.
+func (id *identity[U]) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return id
+	}
+	return id.Context.Value(key)
+}
+
+// attach makes the identity the request's context; gin's c.Value and the
+// accessors below read it from there.
+func attach[U User](c *gin.Context, user *U, claims *Claims) {
+	c.Request = c.Request.WithContext(&identity[U]{Context: c.Request.Context(), user: user, claims: claims})
+}
+
+func identityFrom[U User](ctx context.Context) (*identity[U], bool) {
+	id, ok := ctx.Value(ctxKey{}).(*identity[U])
+	return id, ok
 }
 
 // CurrentUser returns the user the middleware authenticated for this
 // request. ok is false when there is none (no middleware ran, an optional
 // route without a token, or U is not the Config's user type).
 func CurrentUser[U User](c *gin.Context) (u U, ok bool) {
-	id, ok := c.Value(ContextKey).(*identity[U])
-	if !ok {
-		return u, false
-	}
-	return id.user, true
+	return UserFromContext[U](c.Request.Context())
 }
 
 // CurrentClaims returns the verified claims of this request's access token.
 func CurrentClaims(c *gin.Context) (*Claims, bool) {
-	v, ok := c.Get(ContextKey)
-	if !ok {
-		return nil, false
-	}
-	if cl, ok := v.(interface{ tokenClaims() *Claims }); ok {
-		return cl.tokenClaims(), true
-	}
-	return nil, false
+	return ClaimsFromContext(c.Request.Context())
 }
-
-func (id *identity[U]) tokenClaims() *Claims { return id.claims }
 
 // UserFromContext is [CurrentUser] for code that has only the request's
 // context.Context (c.Request.Context()), such as a service layer.
 func UserFromContext[U User](ctx context.Context) (u U, ok bool) {
-	id, ok := ctx.Value(ctxKey{}).(*identity[U])
+	id, ok := identityFrom[U](ctx)
 	if !ok {
 		return u, false
 	}
-	return id.user, true
+	return *id.user, true
 }
 
 // ClaimsFromContext is [CurrentClaims] for a context.Context.
@@ -67,3 +66,5 @@ func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
 	}
 	return nil, false
 }
+
+func (id *identity[U]) tokenClaims() *Claims { return id.claims }

@@ -47,7 +47,7 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 
 // identityOf returns what the route's own middleware attached.
 func identityOf[U User](c *gin.Context) *identity[U] {
-	id, _ := c.Value(ContextKey).(*identity[U])
+	id, _ := identityFrom[U](c.Request.Context())
 	return id
 }
 
@@ -75,7 +75,7 @@ func (a *Auth[U]) logoutAll(c *gin.Context) {
 }
 
 func (a *Auth[U]) me(c *gin.Context) {
-	c.JSON(http.StatusOK, identityOf[U](c).user)
+	c.JSON(http.StatusOK, *identityOf[U](c).user)
 }
 
 type passwordRequest struct {
@@ -100,7 +100,7 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	h := a.hasher()
-	uid, ip := id.user.Subject(), c.ClientIP()
+	uid, ip := (*id.user).Subject(), c.ClientIP()
 	key := "password\x00" + uid + "\x00" + ip
 	if a.throttled(c, key, Event{UserID: uid, IP: ip}) {
 		return

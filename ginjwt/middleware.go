@@ -68,7 +68,7 @@ func (a *Auth[U]) serve(c *gin.Context, optional bool) {
 		abortAuth(c, err)
 		return
 	}
-	attach(c, &identity[U]{user: u, claims: claims})
+	attach(c, u, claims)
 	c.Next()
 }
 

@@ -106,10 +106,16 @@ func (t *tokens) checkHeader(tok *jwt.Token) (any, error) {
 	if _, ok := tok.Header["crit"]; ok {
 		return nil, ErrCritHeader
 	}
-	if kid, ok := tok.Header["kid"]; ok && kid != t.kid {
+	if kid, ok := tok.Header["kid"]; ok && !sameString(kid, t.kid) {
 		return nil, ErrUnknownKey
 	}
 	return t.key, nil
+}
+
+// sameString compares a decoded header value with s without boxing s.
+func sameString(v any, s string) bool {
+	str, ok := v.(string)
+	return ok && str == s
 }
 
 // parse verifies a compact access token and returns its claims.
