@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ginjwt/ginjwt/internal/mongotest"
 	"github.com/ginjwt/ginjwt/internal/pgtest"
 )
 
@@ -191,3 +193,20 @@ func TestTrustedProxies(t *testing.T) {
 	_, _, _, raw := c.do("GET", "/auth/sessions", "", pair["access_token"].(string))
 	assert.Contains(t, raw, `"ip":"203.0.113.9"`, "a trusted proxy's X-Forwarded-For is believed")
 }
+
+func TestContractMongo(t *testing.T) {
+	uri := mongotest.URI(t)
+	u, err := url.Parse(uri)
+	require.NoError(t, err)
+	u.Path = "/" + mongotest.Database(t).Name() // dropped when the test ends
+	srv := startApp(t, u.String(), env("JWT_SECRET_KEY", testSecret))
+	contract(t, srv)
+}
+
+func TestMongoURLNeedsADatabase(t *testing.T) {
+	_, err := newApp(context.Background(), appOptions{DB: "mongodb://127.0.0.1:1", Lookup: env(), Logger: quiet})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "name the database")
+}
+
+func TestMain(m *testing.M) { mongotest.Main(m) }

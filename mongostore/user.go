@@ -1,0 +1,72 @@
+package mongostore
+
+import (
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// User is the user document of the users collection. Applications use it
+// as it is, or embed it inline in their own document type to add fields:
+//
+//	type Account struct {
+//		mongostore.User `bson:",inline"`
+//		Plan string `bson:"plan" json:"plan"`
+//	}
+//
+// Its JSON form is the user object of the HTTP API: "id" is the hex string
+// of ID, and neither the password hash nor the normalised email is ever
+// included.
+type User struct {
+	// ID is the document's _id; Subject returns its hex string.
+	ID bson.ObjectID `bson:"_id" json:"id"`
+	// Email is the address as the user gave it.
+	Email string `bson:"email" json:"email"`
+	// EmailNormalized is the lower-case copy that look-ups and the unique
+	// index use (see ginjwt.NormalizeEmail).
+	EmailNormalized string `bson:"email_normalized" json:"-"`
+	Username        string `bson:"username" json:"username"`
+	FirstName       string `bson:"first_name" json:"first_name"`
+	LastName        string `bson:"last_name" json:"last_name"`
+	// PasswordHash is the encoded password hash, or "" for a user who
+	// cannot sign in with a password.
+	PasswordHash string `bson:"password_hash" json:"-"`
+	// Active users may authenticate; CreateUser sets it.
+	Active bool `bson:"is_active" json:"is_active"`
+	// Staff users may use staff-only routes.
+	Staff bool `bson:"is_staff" json:"is_staff"`
+	// Superuser is kept for applications; ginjwt itself does not read it.
+	Superuser bool `bson:"is_superuser" json:"is_superuser"`
+	// LastLogin is the time of the last successful sign-in, nil before the
+	// first.
+	LastLogin *time.Time `bson:"last_login" json:"last_login"`
+	CreatedAt time.Time  `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time  `bson:"updated_at" json:"updated_at"`
+}
+
+// Subject returns the hex string of the user's ObjectID, or "" for a user
+// that has none yet.
+func (u User) Subject() string {
+	if u.ID.IsZero() {
+		return ""
+	}
+	return u.ID.Hex()
+}
+
+// HashedPassword returns the stored password hash.
+func (u User) HashedPassword() string { return u.PasswordHash }
+
+// IsActive reports whether the user may authenticate.
+func (u User) IsActive() bool { return u.Active }
+
+// IsStaff reports whether the user may use staff-only routes.
+func (u User) IsStaff() bool { return u.Staff }
+
+// baseUser is implemented by *User and, through promotion, by a pointer to
+// any struct type that embeds User by value. [New] relies on it to reach
+// the embedded User of an application's type.
+type baseUser interface {
+	mongostoreUser() *User
+}
+
+func (u *User) mongostoreUser() *User { return u }

@@ -1,0 +1,131 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/ginjwt/ginjwt/ginjwt"
+)
+
+// Every query value below is a Go string (or an ObjectID parsed from one)
+// placed as the value of a bson.D element. A value is encoded as a BSON
+// string, never as a document, so input such as `{"$ne": null}` is matched
+// literally and cannot turn into a query operator.
+
+// FindUserByID returns the user whose Subject is id, or
+// ginjwt.ErrUserNotFound. An id that is not the lower-case hex form of an
+// ObjectID is not found.
+func (s *Store[U]) FindUserByID(ctx context.Context, id string) (U, error) {
+	var zero U
+	oid, ok := parseID(id)
+	if !ok {
+		return zero, ginjwt.ErrUserNotFound
+	}
+	return s.findUser(ctx, bson.D{{Key: "_id", Value: oid}})
+}
+
+// FindUserByEmail returns the user whose normalised email equals
+// normalizedEmail, or ginjwt.ErrUserNotFound.
+func (s *Store[U]) FindUserByEmail(ctx context.Context, normalizedEmail string) (U, error) {
+	if !validKey(normalizedEmail) {
+		var zero U
+		return zero, ginjwt.ErrUserNotFound
+	}
+	return s.findUser(ctx, bson.D{{Key: "email_normalized", Value: normalizedEmail}})
+}
+
+func (s *Store[U]) findUser(ctx context.Context, filter bson.D) (U, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	var u U
+	err := s.users.FindOne(ctx, filter).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return u, ginjwt.ErrUserNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("mongostore: find user: %w", err)
+	}
+	return u, nil
+}
+
+// CreateUser stores a new, active, non-staff user with a new ObjectID and
+// returns it. The application's own fields of U keep their zero values. It
+// returns ginjwt.ErrUserExists when the normalised email is taken, also
+// when two creations race: the unique index that [Store.EnsureIndexes]
+// creates decides, so call that first.
+func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	var u U
+	now := dbTime(time.Now())
+	base := userOf(&u)
+	*base = User{
+		ID:              bson.NewObjectID(),
+		Email:           nu.Email,
+		EmailNormalized: nu.NormalizedEmail,
+		Username:        nu.Username,
+		FirstName:       nu.FirstName,
+		LastName:        nu.LastName,
+		PasswordHash:    nu.PasswordHash,
+		Active:          true,
+		CreatedAt:       now,
+		UpdatedAt:       now,
+	}
+	if _, err := s.users.InsertOne(ctx, u); err != nil {
+		var zero U
+		if mongo.IsDuplicateKeyError(err) {
+			return zero, ginjwt.ErrUserExists
+		}
+		return zero, fmt.Errorf("mongostore: create user: %w", err)
+	}
+	return u, nil
+}
+
+// SetPasswordHash replaces the user's password hash (and moves
+// updated_at), or returns ginjwt.ErrUserNotFound.
+func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
+	return s.updateUser(ctx, id, bson.D{
+		{Key: "password_hash", Value: hash},
+		{Key: "updated_at", Value: dbTime(time.Now())},
+	})
+}
+
+// RecordLogin sets the user's last_login to at, or returns
+// ginjwt.ErrUserNotFound.
+func (s *Store[U]) RecordLogin(ctx context.Context, id string, at time.Time) error {
+	return s.updateUser(ctx, id, bson.D{{Key: "last_login", Value: dbTime(at)}})
+}
+
+func (s *Store[U]) updateUser(ctx context.Context, id string, set bson.D) error {
+	oid, ok := parseID(id)
+	if !ok {
+		return ginjwt.ErrUserNotFound
+	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	res, err := s.users.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: oid}},
+		bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return fmt.Errorf("mongostore: update user: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return ginjwt.ErrUserNotFound
+	}
+	return nil
+}
+
+// parseID parses a user id: exactly the 24 lower-case hex digits that
+// Subject returns.
+func parseID(id string) (bson.ObjectID, bool) {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil || oid.Hex() != id {
+		return bson.ObjectID{}, false
+	}
+	return oid, true
+}
