@@ -5,7 +5,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench lint fmt
+.PHONY: run test test-short bench rss lint fmt
 
 run:
 	$(GO) run ./example
@@ -21,6 +21,10 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ginjwt/
+
+# Peak RSS of 200 concurrent sign-ins with the production argon2id parameters.
+rss:
+	$(GO) run ./internal/signinload -n 200
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
