@@ -84,6 +84,19 @@ func contract(t *testing.T, srv *httptest.Server) {
 	code, _, _, _ = c.do("POST", "/auth/signup", `{"email":"ada@example.COM","password":"correct horse battery"}`, "")
 	assert.Equal(t, 409, code)
 
+	// Operator injection never reaches a query: a non-string is a 400.
+	for _, body := range []string{
+		`{"email":{"$ne":null},"password":"correct horse battery"}`,
+		`{"email":"ada@example.com","password":{"$gt":""}}`,
+		`{"email":{"$regex":".*"},"password":{"$ne":"x"}}`,
+	} {
+		code, _, obj, _ := c.do("POST", "/auth/signin", body, "")
+		assert.Equal(t, 400, code, body)
+		assert.NotEmpty(t, obj["detail"])
+	}
+	code, _, _, _ = c.do("POST", "/auth/signin", `{"email":"{\"$ne\":null}","password":"x"}`, "")
+	assert.Equal(t, 401, code, "an operator-looking string is just an unknown email")
+
 	code, hdr, pair, raw := c.do("POST", "/auth/signin", `{"email":"ada@example.com","password":"correct horse battery"}`, "",
 		"X-Forwarded-For", "203.0.113.9")
 	require.Equal(t, 200, code, raw)
