@@ -37,8 +37,9 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 		tokens:   newTokens(method, key, cfg.KeyID, cfg.Issuer, cfg.Audience, set, cfg.Sessions != nil),
 		users:    cfg.Users,
 		sessions: cfg.Sessions,
-		state:    sharedState(cfg.Users, cfg.Sessions, set.cacheTTL),
+		state:    sharedState(cfg.Users, cfg.Sessions),
 	}
+	a.state.cache.use(set.cacheTTL)
 	return a, nil
 }
 
@@ -79,7 +80,7 @@ func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, 
 }
 
 func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) error {
-	live, found := a.state.cache.session(claims.SessionID, claims.Subject, now)
+	live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
 	if !found {
 		s, err := a.sessions.Session(ctx, claims.SessionID)
 		switch {
@@ -88,7 +89,9 @@ func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Tim
 		case err != nil:
 			return unavailable(err)
 		}
-		a.state.cache.putSession(s, now)
+		if a.set.cacheTTL > 0 {
+			a.state.cache.putSession(s, now)
+		}
 		live = s.UserID == claims.Subject && s.Live(now)
 	}
 	if !live {
@@ -98,7 +101,7 @@ func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Tim
 }
 
 func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, error) {
-	u, ok := a.state.cache.user(id, now)
+	u, ok := a.state.cache.user(id, now, a.set.cacheTTL)
 	if !ok {
 		loaded, err := a.users.FindUserByID(ctx, id)
 		switch {
@@ -108,7 +111,9 @@ func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, e
 			return nil, unavailable(err)
 		}
 		u = &loaded
-		a.state.cache.putUser(u, now)
+		if a.set.cacheTTL > 0 {
+			a.state.cache.putUser(u, now)
+		}
 	}
 	if !(*u).IsActive() {
 		return nil, invalid(ErrUserInactive, nil)

@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// cache remembers users and sessions the middleware has loaded, for at most
-// ttl, and the revocations made through this process, which win at once.
+// cache remembers users and sessions the middleware has loaded, and the
+// revocations made through this process, which win at once. Each Auth
+// reads it with its own Config.CacheTTL; ttl is the longest of them, the
+// horizon for sweeping.
 //
 // Loads record when they started; a load that started before a local
 // invalidation of its user is never cached, so a request racing a logout
@@ -36,19 +38,25 @@ type cachedSession struct {
 // sweepAt is the map size above which put looks for stale entries.
 const sweepAt = 4096
 
-func newCache[U User](ttl time.Duration) *cache[U] {
+func newCache[U User]() *cache[U] {
 	return &cache[U]{
-		ttl:      ttl,
 		users:    map[string]cachedUser[U]{},
 		sessions: map[string]cachedSession{},
 		epochs:   map[string]time.Time{},
 	}
 }
 
+// use registers an Auth that caches for ttl.
+func (c *cache[U]) use(ttl time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ttl = max(c.ttl, ttl)
+}
+
 // fresh reports whether something loaded at loaded for user id may still be
-// trusted at now. The caller holds mu.
-func (c *cache[U]) fresh(id string, loaded, now time.Time) bool {
-	if now.Sub(loaded) >= c.ttl {
+// trusted at now by an Auth caching for ttl. The caller holds mu.
+func (c *cache[U]) fresh(id string, loaded, now time.Time, ttl time.Duration) bool {
+	if now.Sub(loaded) >= ttl {
 		return false
 	}
 	epoch, ok := c.epochs[id]
@@ -57,8 +65,8 @@ func (c *cache[U]) fresh(id string, loaded, now time.Time) bool {
 
 // session returns the cached state of session sid: found reports a usable
 // entry, and live whether the session may be used by userID at now.
-func (c *cache[U]) session(sid, userID string, now time.Time) (live, found bool) {
-	if c.ttl == 0 {
+func (c *cache[U]) session(sid, userID string, now time.Time, ttl time.Duration) (live, found bool) {
+	if ttl == 0 {
 		return false, false
 	}
 	c.mu.RLock()
@@ -69,7 +77,7 @@ func (c *cache[U]) session(sid, userID string, now time.Time) (live, found bool)
 		return false, false
 	case e.revoked:
 		return false, true
-	case !c.fresh(e.userID, e.loaded, now):
+	case !c.fresh(e.userID, e.loaded, now, ttl):
 		return false, false
 	}
 	return e.userID == userID && now.Before(e.expiresAt), true
@@ -78,11 +86,11 @@ func (c *cache[U]) session(sid, userID string, now time.Time) (live, found bool)
 // putSession caches a session loaded from the store by a load that started
 // at started. A tombstone is never overwritten.
 func (c *cache[U]) putSession(s Session, started time.Time) {
-	if c.ttl == 0 {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl == 0 {
+		return // nobody caches
+	}
 	if old, ok := c.sessions[s.ID]; ok && old.revoked {
 		return
 	}
@@ -98,14 +106,14 @@ func (c *cache[U]) putSession(s Session, started time.Time) {
 
 // user returns the cached user id, if fresh. The caller must not modify
 // the user it points at.
-func (c *cache[U]) user(id string, now time.Time) (*U, bool) {
-	if c.ttl == 0 {
+func (c *cache[U]) user(id string, now time.Time, ttl time.Duration) (*U, bool) {
+	if ttl == 0 {
 		return nil, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.users[id]
-	if !ok || !c.fresh(id, e.loaded, now) {
+	if !ok || !c.fresh(id, e.loaded, now, ttl) {
 		return nil, false
 	}
 	return e.user, true
@@ -113,12 +121,12 @@ func (c *cache[U]) user(id string, now time.Time) (*U, bool) {
 
 // putUser caches a user loaded by a load that started at started.
 func (c *cache[U]) putUser(u *U, started time.Time) {
-	if c.ttl == 0 {
-		return
-	}
 	id := (*u).Subject()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl == 0 {
+		return // nobody caches
+	}
 	if epoch, ok := c.epochs[id]; ok && !started.After(epoch) {
 		return
 	}
@@ -129,22 +137,22 @@ func (c *cache[U]) putUser(u *U, started time.Time) {
 // revokeSession records that session sid was revoked at now; the tombstone
 // lasts until every access token of the session has expired.
 func (c *cache[U]) revokeSession(sid, userID string, now, tokensDeadBy time.Time) {
-	if c.ttl == 0 {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl == 0 {
+		return // nobody caches
+	}
 	c.sessions[sid] = cachedSession{userID: userID, revoked: true, loaded: now, expiresAt: tokensDeadBy}
 }
 
 // invalidateUser drops what is known of user id and its sessions: anything
 // loaded before now is read again from the stores.
 func (c *cache[U]) invalidateUser(id string, now time.Time) {
-	if c.ttl == 0 {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl == 0 {
+		return // nobody caches
+	}
 	delete(c.users, id)
 	if epoch, ok := c.epochs[id]; !ok || now.After(epoch) {
 		c.epochs[id] = now

@@ -148,3 +148,25 @@ func TestLoadEnvReadsTheProcessEnvironment(t *testing.T) {
 	require.NoError(t, ginjwt.LoadEnv(&cfg))
 	assert.Equal(t, "from-env", cfg.Issuer)
 }
+
+func TestLoadEnvChecksTheKeyLengthForTheAlgorithm(t *testing.T) {
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"short for HS256":       {map[string]string{"JWT_SECRET_KEY": "short"}, "JWT_SECRET_KEY"},
+		"short for HS512":       {map[string]string{"JWT_SECRET_KEY": strings.Repeat("k", 48), "JWT_ALGORITHM": "HS512"}, "JWT_SECRET_KEY"},
+		"long enough for HS384": {map[string]string{"JWT_SECRET_KEY": strings.Repeat("k", 48), "JWT_ALGORITHM": "HS384"}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := ginjwt.Config[memstore.User]{}
+			err := ginjwt.LoadEnvFrom(&cfg, func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "environment variable "+tc.want)
+		})
+	}
+}

@@ -26,8 +26,8 @@ func (id *identity[U]) Value(key any) any {
 	return id.Context.Value(key)
 }
 
-// attach makes the identity the request's context; gin's c.Value and the
-// accessors below read it from there.
+// attach makes the identity the request's context; the accessors below
+// read it from there.
 func attach[U User](c *gin.Context, user *U, claims *Claims) {
 	c.Request = c.Request.WithContext(&identity[U]{Context: c.Request.Context(), user: user, claims: claims})
 }

@@ -73,6 +73,20 @@ func LoadEnvFrom[U User](cfg *Config[U], lookup func(string) (string, bool)) err
 		}
 		cfg.Algorithm = v
 	}
+	keyVar := EnvSecretKeyFile
+	if hasKey && key != "" {
+		keyVar = EnvSecretKey
+	}
+	if (hasKey && key != "") || hasKeyFile {
+		// The key's length depends on the algorithm: check it here, so that
+		// the error names the variable rather than Config.SigningKey.
+		if _, err := resolveAlgorithm(cfg.Algorithm, cfg.SigningKey); err != nil {
+			var ce *ConfigError
+			if errors.As(err, &ce) && ce.Field == "SigningKey" {
+				return envErrorf(keyVar, "%s", ce.Msg)
+			}
+		}
+	}
 	if _, ok := get(EnvPrivateKeyFile); ok {
 		return envErrorf(EnvPrivateKeyFile, "asymmetric keys are not supported yet; use %s with HS256, HS384 or HS512", EnvSecretKey)
 	}

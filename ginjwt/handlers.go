@@ -26,7 +26,6 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 	}
 	pair, _, err := a.Refresh(c.Request.Context(), req.RefreshToken)
 	if err != nil {
-		_ = c.Error(err)
 		var detail string
 		switch {
 		case errors.Is(err, ErrStoreUnavailable):
@@ -39,6 +38,7 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 		default:
 			detail = "Invalid or expired refresh token"
 		}
+		_ = c.Error(err)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
 		return
 	}
@@ -66,11 +66,10 @@ func (a *Auth[U]) logout(c *gin.Context) {
 func (a *Auth[U]) logoutAll(c *gin.Context) {
 	id := identityOf[U](c)
 	ctx := c.Request.Context()
-	if _, err := a.RevokeUser(ctx, id.claims.Subject); err != nil {
+	if _, err := a.RevokeUser(ctx, id.claims.Subject); err != nil { // reports the event
 		abortUnavailable(c, err)
 		return
 	}
-	a.report(ctx, Event{Kind: EventUserRevoked, Time: a.set.now(), UserID: id.claims.Subject, IP: c.ClientIP()})
 	c.Status(http.StatusNoContent)
 }
 
@@ -113,6 +112,9 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	case err != nil:
 		abortUnavailable(c, unavailable(err))
 		return
+	case !user.IsActive():
+		abortAuth(c, invalid(ErrUserInactive, nil))
+		return
 	}
 	ok, _, err := h.Verify(ctx, req.CurrentPassword, user.HashedPassword())
 	if err != nil && !errors.Is(err, password.ErrInvalidHash) {
@@ -120,11 +122,12 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 		return
 	}
 	if !ok {
-		a.failed(ctx, key, Event{Kind: EventPasswordFailed, Time: a.set.now(), UserID: uid, IP: ip})
+		a.report(ctx, Event{Kind: EventPasswordFailed, Time: a.set.now(), UserID: uid, IP: ip})
 		_ = c.Error(errors.New("ginjwt: wrong current password"))
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: "Current password is incorrect"})
 		return
 	}
+	_ = a.throttle().Reset(ctx, key) // the current password was right
 	hash, err := h.Hash(ctx, req.NewPassword)
 	if err != nil {
 		if bad := passwordBad(err, "new_password"); bad != nil {
@@ -134,7 +137,6 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 		abortUnavailable(c, unavailable(err))
 		return
 	}
-	_ = a.throttle().Reset(ctx, key)
 	if err := a.users.SetPasswordHash(ctx, uid, hash); err != nil {
 		abortUnavailable(c, unavailable(err))
 		return

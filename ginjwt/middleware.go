@@ -87,7 +87,7 @@ func (a *Auth[U]) skip(c *gin.Context) bool {
 			return true
 		}
 	}
-	if full := c.FullPath(); full != "" && a.state.isMounted(full) {
+	if full := c.FullPath(); full != "" && a.state.isMounted(c.Request.Method, full) {
 		return true
 	}
 	return false

@@ -63,7 +63,7 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 			continue
 		}
 		r.Handle(rt.method, rt.path, rt.handlers...)
-		a.state.markMounted(joinPath(base, rt.path))
+		a.state.markMounted(rt.method, joinPath(base, rt.path))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ginjwt_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -428,4 +429,79 @@ func TestMountRequiresSessions(t *testing.T) {
 	assert.PanicsWithValue(t, "ginjwt: Config.Sessions: a SessionStore is required to mount the auth routes", func() {
 		ginjwt.Mount(gin.New().Group("/auth"), f.cfg)
 	})
+}
+
+func TestThrottleHoldsUnderParallelGuesses(t *testing.T) {
+	a := newApp(t)
+	const n = 30
+	codes := make(chan int, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes <- do(t, a.r, "POST", "/auth/signin", map[string]string{"email": "ada@example.com", "password": "wrong"}).Code
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	assert.Equal(t, map[int]int{401: 10, 429: n - 10}, count, "the check and the count are one step")
+}
+
+func TestRefreshFailureBeforeRotationDoesNotSpendTheToken(t *testing.T) {
+	fail := true
+	var mu sync.Mutex
+	a := newApp(t, func(c *ginjwt.Config[memstore.User]) {
+		c.ExtraClaims = func(context.Context, memstore.User) (map[string]any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if fail {
+				return nil, errors.New("claims service down")
+			}
+			return nil, nil
+		}
+	})
+	mu.Lock()
+	fail = false
+	mu.Unlock()
+	p := a.signin(t, "ada@example.com", adaPassword)
+	mu.Lock()
+	fail = true
+	mu.Unlock()
+	assert.Equal(t, 503, a.refresh(t, p.RefreshToken).Code)
+	mu.Lock()
+	fail = false
+	mu.Unlock()
+	assert.Equal(t, 200, a.refresh(t, p.RefreshToken).Code, "the retry is not taken for a reuse")
+}
+
+func TestCacheTTLIsPerConfig(t *testing.T) {
+	f := newFixture(t)
+	cached := engine[memstore.User](ginjwt.New(f.cfg))
+	uncachedCfg := f.cfg
+	uncachedCfg.CacheTTL = -1
+	uncached := engine[memstore.User](ginjwt.New(uncachedCfg))
+	tok := f.pair(t).AccessToken
+	require.Equal(t, 200, do(t, cached, "GET", "/api/me", nil, bearer(tok)...).Code)
+	require.Equal(t, 200, do(t, uncached, "GET", "/api/me", nil, bearer(tok)...).Code)
+	require.NoError(t, f.store.SetActive(f.user.ID, false)) // behind ginjwt's back
+	assert.Equal(t, 401, do(t, uncached, "GET", "/api/me", nil, bearer(tok)...).Code, "CacheTTL -1 reads the store every time")
+	assert.Equal(t, 200, do(t, cached, "GET", "/api/me", nil, bearer(tok)...).Code, "the other config still trusts its cache")
+}
+
+func TestOnlyMountedMethodsAreLeftAlone(t *testing.T) {
+	f := newFixture(t)
+	r := gin.New()
+	r.Use(ginjwt.New(f.cfg))
+	g := r.Group("/auth")
+	ginjwt.Mount(g, f.cfg)
+	g.GET("/signin", func(c *gin.Context) { c.String(200, "a page of the app's own") })
+	assert.Equal(t, 401, do(t, r, "GET", "/auth/signin", nil).Code, "GET /auth/signin is not a mounted route")
 }

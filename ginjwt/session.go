@@ -31,18 +31,22 @@ type Client struct {
 // Config has no Sessions store.
 var ErrNoSessionStore = errors.New("ginjwt: Config.Sessions is not set")
 
-// Refresh tokens are 256 random bits, base64url-encoded: opaque to clients,
-// and stored only as their SHA-256 hash.
+// A refresh token is "<session id>.<256 random bits>", base64url: opaque
+// to clients, and stored only as the SHA-256 hash of the whole string. The
+// session id lets a refresh check the session and the user before it
+// spends the token; it proves nothing by itself, because only a token
+// whose hash is stored rotates, and only the hash of a genuine spent token
+// counts as reuse.
 const refreshTokenBytes = 32
 
-func newRefreshToken() (token, hash string) {
+func newRefreshToken(sid string) (token, hash string) {
 	var b [refreshTokenBytes]byte
 	_, _ = rand.Read(b[:])
-	token = base64.RawURLEncoding.EncodeToString(b[:])
+	token = sid + "." + base64.RawURLEncoding.EncodeToString(b[:])
 	return token, hashRefreshToken(token)
 }
 
-// maxRefreshTokenLen bounds what is worth hashing: our tokens are 43 bytes.
+// maxRefreshTokenLen bounds what is worth hashing: ours are 66 bytes.
 const maxRefreshTokenLen = 128
 
 func hashRefreshToken(token string) string {
@@ -58,9 +62,10 @@ func (a *Auth[U]) IssueTokens(ctx context.Context, u U, client Client) (TokenPai
 		return TokenPair{}, ErrNoSessionStore
 	}
 	now := a.set.now().UTC()
-	refresh, hash := newRefreshToken()
+	sid := randomID()
+	refresh, hash := newRefreshToken(sid)
 	s := Session{
-		ID:         randomID(),
+		ID:         sid,
 		UserID:     u.Subject(),
 		CreatedAt:  now,
 		LastUsedAt: now,
@@ -111,34 +116,25 @@ func (a *Auth[U]) pair(ctx context.Context, u U, sid, refresh string, now time.T
 // then matches ErrRefreshTokenReused. An unknown, revoked or expired token
 // gives ErrSessionNotFound; a user who is gone or inactive,
 // ErrUserInactive. Store failures match ErrStoreUnavailable.
+//
+// The session and the user are checked, and the new access token signed,
+// before the token is spent, so a failure on the way does not turn the
+// client's retry into a reuse.
 func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, U, error) {
 	var zero U
 	if a.sessions == nil {
 		return TokenPair{}, zero, ErrNoSessionStore
 	}
-	if refreshToken == "" || len(refreshToken) > maxRefreshTokenLen {
+	sid, _, ok := strings.Cut(refreshToken, ".")
+	if !ok || sid == "" || len(refreshToken) > maxRefreshTokenLen {
 		return TokenPair{}, zero, ErrSessionNotFound
 	}
 	now := a.set.now().UTC()
-	next, nextHash := newRefreshToken()
-	s, err := a.sessions.RotateRefreshToken(ctx, hashRefreshToken(refreshToken), nextHash, now, now.Add(a.set.refreshTTL))
-	var reuse *ReuseError
-	switch {
-	case errors.As(err, &reuse):
-		if a.cfg.RefreshReuseGrace > 0 && now.Sub(reuse.SpentAt) <= a.cfg.RefreshReuseGrace {
-			// A retry inside the grace window: a sibling, never the successor.
-			if err := a.sessions.AddRefreshToken(ctx, reuse.Session.ID, nextHash, now); err != nil {
-				return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
-			}
-			s = reuse.Session
-			break
-		}
-		if err := a.revokeSession(ctx, reuse.Session, now); err != nil && !errors.Is(err, ErrSessionNotFound) {
-			return TokenPair{}, zero, err
-		}
-		a.report(ctx, Event{Kind: EventRefreshReuse, Time: now, UserID: reuse.Session.UserID, SessionID: reuse.Session.ID})
-		return TokenPair{}, zero, err
-	case err != nil:
+	s, err := a.sessions.Session(ctx, sid)
+	if err == nil && !s.Live(now) {
+		err = ErrSessionNotFound
+	}
+	if err != nil {
 		return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
 	}
 	u, err := a.users.FindUserByID(ctx, s.UserID)
@@ -148,8 +144,35 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	if err != nil {
 		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive)
 	}
-	pair, err := a.pair(ctx, u, s.ID, next, now)
-	return pair, u, err
+	next, nextHash := newRefreshToken(sid)
+	pair, err := a.pair(ctx, u, sid, next, now)
+	if err != nil {
+		return TokenPair{}, zero, unavailable(err)
+	}
+
+	rotated, err := a.sessions.RotateRefreshToken(ctx, hashRefreshToken(refreshToken), nextHash, now, now.Add(a.set.refreshTTL))
+	var reuse *ReuseError
+	switch {
+	case errors.As(err, &reuse):
+		if a.cfg.RefreshReuseGrace > 0 && now.Sub(reuse.SpentAt) <= a.cfg.RefreshReuseGrace && reuse.Session.ID == sid {
+			// A retry inside the grace window: a sibling, never the successor.
+			if err := a.sessions.AddRefreshToken(ctx, sid, nextHash, now); err != nil {
+				return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
+			}
+			return pair, u, nil
+		}
+		a.report(ctx, Event{Kind: EventRefreshReuse, Time: now, UserID: reuse.Session.UserID, SessionID: reuse.Session.ID})
+		if rerr := a.revokeSession(ctx, reuse.Session, now); rerr != nil && !errors.Is(rerr, ErrSessionNotFound) {
+			return TokenPair{}, zero, errors.Join(err, rerr)
+		}
+		return TokenPair{}, zero, err
+	case err != nil:
+		return TokenPair{}, zero, storeErr(err, ErrSessionNotFound)
+	case rotated.ID != sid:
+		// Only a hash collision gets here: the hash covers the session id.
+		return TokenPair{}, zero, ErrSessionNotFound
+	}
+	return pair, u, nil
 }
 
 // storeErr passes through errors that are answers (the known sentinels)
@@ -174,7 +197,12 @@ func (a *Auth[U]) RevokeSession(ctx context.Context, sessionID string) error {
 	if err != nil {
 		return storeErr(err, ErrSessionNotFound)
 	}
-	return a.revokeSession(ctx, s, a.set.now().UTC())
+	now := a.set.now().UTC()
+	if err := a.revokeSession(ctx, s, now); err != nil {
+		return err
+	}
+	a.report(ctx, Event{Kind: EventSessionRevoked, Time: now, UserID: s.UserID, SessionID: s.ID})
+	return nil
 }
 
 func (a *Auth[U]) revokeSession(ctx context.Context, s Session, now time.Time) error {
@@ -199,9 +227,13 @@ func (a *Auth[U]) RevokeUser(ctx context.Context, userID string) (int, error) {
 	now := a.set.now().UTC()
 	a.state.cache.invalidateUser(userID, now)
 	n, err := a.sessions.RevokeUserSessions(ctx, userID, now)
+	// Again after the write: a request that read a session between the
+	// first invalidation and the write must not keep it cached.
+	a.state.cache.invalidateUser(userID, a.set.now())
 	if err != nil {
 		return n, unavailable(err)
 	}
+	a.report(ctx, Event{Kind: EventUserRevoked, Time: now, UserID: userID})
 	return n, nil
 }
 

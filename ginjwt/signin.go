@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -101,11 +102,9 @@ func (a *Auth[U]) newUser(req signupRequest) (NewUser, *badRequest) {
 
 // passwordBad turns a policy error into a 400, or returns nil.
 func passwordBad(err error, field string) *badRequest {
-	switch {
-	case errors.Is(err, password.ErrPasswordTooShort):
-		return fail400(field + " is too short: " + err.Error())
-	case errors.Is(err, password.ErrPasswordTooLong):
-		return fail400(field + " is too long: " + err.Error())
+	if errors.Is(err, password.ErrPasswordTooShort) || errors.Is(err, password.ErrPasswordTooLong) {
+		// The policy error reads "password: too short: …".
+		return fail400(field + " " + strings.TrimPrefix(err.Error(), "password: "))
 	}
 	return nil
 }
@@ -143,7 +142,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	}
 	now := a.set.now()
 	if !ok {
-		a.failed(ctx, key, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
+		a.report(ctx, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
 		_ = c.Error(errors.New("ginjwt: sign-in failed for " + email))
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: msgBadCredentials})
 		return
@@ -201,10 +200,11 @@ func (a *Auth[U]) checkCredentials(ctx context.Context, email, pw string) (U, bo
 	return u, true, nil
 }
 
-// throttled answers 429 when key is throttled, and reports true.
+// throttled counts an attempt by key, or answers 429 when key has none
+// left and reports true.
 func (a *Auth[U]) throttled(c *gin.Context, key string, e Event) bool {
 	ctx := c.Request.Context()
-	wait, err := a.throttle().Check(ctx, key, a.set.now())
+	wait, err := a.throttle().Attempt(ctx, key, a.set.now())
 	if err != nil {
 		abortUnavailable(c, unavailable(err))
 		return true
@@ -219,12 +219,4 @@ func (a *Auth[U]) throttled(c *gin.Context, key string, e Event) bool {
 	_ = c.Error(errors.New("ginjwt: throttled"))
 	c.AbortWithStatusJSON(http.StatusTooManyRequests, ErrorBody{Detail: "Too many failed attempts; try again in " + strconv.FormatInt(secs, 10) + " seconds"})
 	return true
-}
-
-// failed records a failed attempt and reports it.
-func (a *Auth[U]) failed(ctx context.Context, key string, e Event) {
-	if err := a.throttle().Fail(ctx, key, e.Time); err != nil {
-		a.set.logger.WarnContext(ctx, "ginjwt: recording a failed attempt failed", "error", err)
-	}
-	a.report(ctx, e)
 }

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/ginjwt/ginjwt/ginjwt/password"
 )
@@ -20,7 +19,7 @@ type state[U User] struct {
 	purged   atomic.Int64     // unix nanoseconds of the last background purge
 
 	mu      sync.RWMutex
-	mounted map[string]bool // full paths of routes that authenticate themselves
+	mounted map[route]bool // routes that authenticate themselves
 }
 
 type stateKey struct{ users, sessions any }
@@ -30,12 +29,12 @@ var states sync.Map // stateKey -> *state[U]
 // sharedState returns the state for this pair of stores, creating it on
 // first use. Stores that are not pointers (or other comparable references)
 // cannot be recognised again, and get a state of their own.
-func sharedState[U User](users UserStore[U], sessions SessionStore, ttl time.Duration) *state[U] {
+func sharedState[U User](users UserStore[U], sessions SessionStore) *state[U] {
 	fresh := &state[U]{
-		cache:    newCache[U](ttl),
+		cache:    newCache[U](),
 		hasher:   password.MustNew(password.Options{}),
 		throttle: NewMemoryThrottle(0, 0),
-		mounted:  map[string]bool{},
+		mounted:  map[route]bool{},
 	}
 	if !isReference(users) || (sessions != nil && !isReference(sessions)) {
 		return fresh
@@ -54,21 +53,24 @@ func sharedState[U User](users UserStore[U], sessions SessionStore, ttl time.Dur
 
 func isReference(v any) bool {
 	switch reflect.ValueOf(v).Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.UnsafePointer:
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer: // hashable, unlike maps
 		return true
 	}
 	return false
 }
 
-// markMounted records a route path that the middleware leaves alone.
-func (st *state[U]) markMounted(path string) {
+// route is a method and a full route path, as c.FullPath() reports it.
+type route struct{ method, path string }
+
+// markMounted records a route that the middleware leaves alone.
+func (st *state[U]) markMounted(method, path string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.mounted[path] = true
+	st.mounted[route{method, path}] = true
 }
 
-func (st *state[U]) isMounted(path string) bool {
+func (st *state[U]) isMounted(method, path string) bool {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	return st.mounted[path]
+	return st.mounted[route{method, path}]
 }

@@ -6,16 +6,19 @@ import (
 	"time"
 )
 
-// Throttle limits failed sign-in attempts per key (ginjwt uses the
-// normalised email and the client IP, so one attacker cannot lock other
-// clients out of an account). The default is [NewMemoryThrottle]; a shared
-// store (Redis, say) can implement it for several instances.
+// Throttle limits sign-in attempts per key (ginjwt uses the normalised
+// email and the client IP, so one attacker cannot lock other clients out of
+// an account). Every attempt counts until a success resets the key, and the
+// check and the count are one step, so parallel guesses cannot all slip in
+// before the first failure is recorded. The default is
+// [NewMemoryThrottle]; a shared store (Redis, say) can implement it for
+// several instances.
 type Throttle interface {
-	// Check returns 0 when key may try now, or how long it must wait.
-	Check(ctx context.Context, key string, now time.Time) (time.Duration, error)
-	// Fail records a failed attempt by key at now.
-	Fail(ctx context.Context, key string, now time.Time) error
-	// Reset forgets key's failures (after a success).
+	// Attempt records an attempt by key at now and returns 0, or, when key
+	// has used up its attempts, records nothing and returns how long it
+	// must wait.
+	Attempt(ctx context.Context, key string, now time.Time) (time.Duration, error)
+	// Reset forgets key's attempts (after a success).
 	Reset(ctx context.Context, key string) error
 }
 
@@ -27,7 +30,7 @@ const (
 )
 
 // MemoryThrottle is an in-process [Throttle]: a sliding window of the last
-// Limit failures per key. It is safe for concurrent use, and its memory is
+// limit attempts per key. It is safe for concurrent use, and its memory is
 // bounded: keys whose failures have all left the window are swept.
 type MemoryThrottle struct {
 	limit  int
@@ -39,7 +42,7 @@ type MemoryThrottle struct {
 }
 
 // NewMemoryThrottle returns a throttle that refuses a key after limit
-// failures within window. Zero values take the defaults (10, 15m).
+// attempts without a success within window. Zero values take the defaults (10, 15m).
 func NewMemoryThrottle(limit int, window time.Duration) *MemoryThrottle {
 	if limit <= 0 {
 		limit = DefaultThrottleLimit
@@ -50,32 +53,21 @@ func NewMemoryThrottle(limit int, window time.Duration) *MemoryThrottle {
 	return &MemoryThrottle{limit: limit, window: window, fails: map[string][]time.Time{}}
 }
 
-// Check implements [Throttle].
-func (t *MemoryThrottle) Check(_ context.Context, key string, now time.Time) (time.Duration, error) {
+// Attempt implements [Throttle].
+func (t *MemoryThrottle) Attempt(_ context.Context, key string, now time.Time) (time.Duration, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f := t.live(key, now)
-	if len(f) < t.limit {
-		return 0, nil
+	if len(f) >= t.limit {
+		wait := f[0].Add(t.window).Sub(now)
+		if wait < time.Second {
+			wait = time.Second
+		}
+		return wait, nil
 	}
-	wait := f[0].Add(t.window).Sub(now)
-	if wait < time.Second {
-		wait = time.Second
-	}
-	return wait, nil
-}
-
-// Fail implements [Throttle].
-func (t *MemoryThrottle) Fail(_ context.Context, key string, now time.Time) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.sweep(now)
-	f := append(t.live(key, now), now)
-	if len(f) > t.limit {
-		f = f[len(f)-t.limit:]
-	}
-	t.fails[key] = f
-	return nil
+	t.fails[key] = append(f, now)
+	return 0, nil
 }
 
 // Reset implements [Throttle].
