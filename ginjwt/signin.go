@@ -191,13 +191,25 @@ func (a *Auth[U]) checkCredentials(ctx context.Context, email, pw string) (U, bo
 		return u, false, nil
 	}
 	if rehash {
-		if newHash, err := h.Hash(ctx, pw); err == nil {
-			if err := a.users.SetPasswordHash(ctx, u.Subject(), newHash); err != nil {
-				a.set.logger.WarnContext(ctx, "ginjwt: upgrading a password hash failed", "user_id", u.Subject(), "error", err)
-			}
-		}
+		a.upgradeHash(ctx, u, pw)
 	}
 	return u, true, nil
+}
+
+// upgradeHash re-hashes pw with the current parameters, replacing the
+// user's outdated hash only if nobody changed it meanwhile.
+func (a *Auth[U]) upgradeHash(ctx context.Context, u U, pw string) {
+	swapper, ok := a.users.(PasswordHashSwapper)
+	if !ok {
+		return
+	}
+	newHash, err := a.hasher().Hash(ctx, pw)
+	if err == nil {
+		_, err = swapper.SwapPasswordHash(ctx, u.Subject(), u.HashedPassword(), newHash)
+	}
+	if err != nil {
+		a.set.logger.WarnContext(ctx, "ginjwt: upgrading a password hash failed", "user_id", u.Subject(), "error", err)
+	}
 }
 
 // throttled counts an attempt by key, or answers 429 when key has none

@@ -66,6 +66,19 @@ type UserStore[U User] interface {
 	RecordLogin(ctx context.Context, id string, at time.Time) error
 }
 
+// PasswordHashSwapper is an optional interface of a [UserStore]: it
+// replaces a user's password hash with newHash only while it still equals
+// oldHash, in one atomic step, and reports whether it did (false, nil when
+// the hash has changed or the user is gone).
+//
+// Sign-in upgrades a hash with outdated parameters only through it, so that
+// a sign-in with the old password racing a password change can never write
+// the old password back. A store without it keeps outdated hashes as they
+// are. gormstore, mongostore and memstore implement it.
+type PasswordHashSwapper interface {
+	SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error)
+}
+
 // Session is one sign-in: the family of refresh tokens that descend from
 // it, and the access tokens issued with them (their "sid" claim is ID).
 type Session struct {

@@ -87,6 +87,22 @@ func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
 	})
 }
 
+// SwapPasswordHash implements [ginjwt.PasswordHashSwapper] with one
+// conditional UPDATE.
+func (s *Store[U]) SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+	if !searchable(id) || !searchable(oldHash) {
+		return false, nil
+	}
+	var swapped bool
+	err := s.do(ctx, "SwapPasswordHash", func(db *gorm.DB) error {
+		res := db.Model(new(U)).Where("id = ? AND password_hash = ?", id, oldHash).
+			UpdateColumns(map[string]any{"password_hash": newHash, "updated_at": now()})
+		swapped = res.RowsAffected == 1
+		return res.Error
+	})
+	return err == nil && swapped, err
+}
+
 // RecordLogin stores at as the user's last_login, or returns
 // ginjwt.ErrUserNotFound. It leaves updated_at alone, as Django does.
 func (s *Store[U]) RecordLogin(ctx context.Context, id string, at time.Time) error {

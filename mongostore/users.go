@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -93,6 +94,29 @@ func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
 		{Key: "password_hash", Value: hash},
 		{Key: "updated_at", Value: dbTime(time.Now())},
 	})
+}
+
+// SwapPasswordHash implements [ginjwt.PasswordHashSwapper] with one
+// conditional update. (FerretDB v1 does not re-check an update's filter
+// atomically, so there the guarantee is MongoDB's only; see
+// docs/stores-mongo.md.)
+func (s *Store[U]) SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+	oid, ok := parseID(id)
+	if !ok || !utf8.ValidString(oldHash) {
+		return false, nil
+	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	res, err := s.users.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: oid}, {Key: "password_hash", Value: oldHash}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "password_hash", Value: newHash},
+			{Key: "updated_at", Value: dbTime(time.Now())},
+		}}})
+	if err != nil {
+		return false, fmt.Errorf("mongostore: swap password hash: %w", err)
+	}
+	return res.ModifiedCount == 1, nil
 }
 
 // RecordLogin sets the user's last_login to at, or returns

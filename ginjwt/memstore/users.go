@@ -79,6 +79,23 @@ func (s *Store) SetPasswordHash(ctx context.Context, id, hash string) error {
 	})
 }
 
+// SwapPasswordHash implements [ginjwt.PasswordHashSwapper].
+func (s *Store) SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+	if err := ctxErr(ctx); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[id]
+	if !ok || u.PasswordHash != oldHash {
+		return false, nil
+	}
+	u.PasswordHash = newHash
+	u.UpdatedAt = time.Now().UTC()
+	s.users[id] = u
+	return true, nil
+}
+
 // RecordLogin sets the user's last sign-in time, or returns
 // ginjwt.ErrUserNotFound.
 func (s *Store) RecordLogin(ctx context.Context, id string, at time.Time) error {

@@ -19,6 +19,7 @@ func userTests[U ginjwt.User]() []test[U] {
 		{"DuplicateEmail", testDuplicateEmail[U]},
 		{"SetPasswordHash", testSetPasswordHash[U]},
 		{"RecordLogin", testRecordLogin[U]},
+		{"SwapPasswordHash", testSwapPasswordHash[U]},
 	}
 }
 
