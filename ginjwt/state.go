@@ -18,8 +18,8 @@ type state[U User] struct {
 	throttle *MemoryThrottle  // used when Config.Throttle is nil
 	purged   atomic.Int64     // unix nanoseconds of the last background purge
 
-	mu      sync.RWMutex
-	mounted map[route]bool // routes that authenticate themselves
+	mu      sync.Mutex                     // serialises markMounted
+	mounted atomic.Pointer[map[route]bool] // routes that authenticate themselves
 }
 
 type stateKey struct{ users, sessions any }
@@ -34,8 +34,8 @@ func sharedState[U User](users UserStore[U], sessions SessionStore) *state[U] {
 		cache:    newCache[U](),
 		hasher:   password.MustNew(password.Options{}),
 		throttle: NewMemoryThrottle(0, 0),
-		mounted:  map[route]bool{},
 	}
+	fresh.mounted.Store(&map[route]bool{})
 	if !isReference(users) || (sessions != nil && !isReference(sessions)) {
 		return fresh
 	}
@@ -62,15 +62,21 @@ func isReference(v any) bool {
 // route is a method and a full route path, as c.FullPath() reports it.
 type route struct{ method, path string }
 
-// markMounted records a route that the middleware leaves alone.
+// markMounted records a route that the middleware leaves alone. Routes
+// are mounted at start-up and read on every request, so the set is
+// copied on write and read without a lock.
 func (st *state[U]) markMounted(method, path string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.mounted[route{method, path}] = true
+	old := st.mounted.Load()
+	next := make(map[route]bool, len(*old)+1)
+	for k := range *old {
+		next[k] = true
+	}
+	next[route{method, path}] = true
+	st.mounted.Store(&next)
 }
 
 func (st *state[U]) isMounted(method, path string) bool {
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	return st.mounted[route{method, path}]
+	return (*st.mounted.Load())[route{method, path}]
 }
