@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
-	"os"
 	"strings"
-	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -41,13 +38,10 @@ func openStore(ctx context.Context, opts appOptions) (*app, error) {
 }
 
 func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.Dialector) (*app, error) {
-	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger: logger.New(log.New(os.Stderr, "", log.LstdFlags), logger.Config{
-			SlowThreshold:             time.Second,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true, // a missing user is an answer, not an error
-		}),
-	})
+	// GORM's own logger stays silent: it would print every expected
+	// constraint violation (a signup with a taken email is a 409, not an
+	// error). Store failures reach the request log through c.Error.
+	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
