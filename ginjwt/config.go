@@ -123,8 +123,8 @@ type Config[U User] struct {
 	// concurrent hashing bounded to GOMAXPROCS.
 	Passwords *password.Hasher
 
-	// Throttle limits failed sign-ins (and wrong current passwords) per
-	// normalised email and client IP. Default: NewMemoryThrottle(10, 15m),
+	// Throttle limits sign-in attempts (and current-password checks) per
+	// normalised email and client IP: every attempt counts until a success. Default: NewMemoryThrottle(10, 15m),
 	// shared by everything built over the same stores.
 	Throttle Throttle
 

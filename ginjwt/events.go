@@ -15,7 +15,7 @@ const (
 	EventSignInFailed    EventKind = "signin_failed"    // wrong password, unknown or inactive user
 	EventThrottled       EventKind = "throttled"        // an attempt refused by the throttle
 	EventRefreshReuse    EventKind = "refresh_reuse"    // a spent refresh token came back; its session is revoked
-	EventSessionRevoked  EventKind = "session_revoked"  // logout, or a session deleted
+	EventSessionRevoked  EventKind = "session_revoked"  // logout, a session deleted, or RevokeSession from Go
 	EventUserRevoked     EventKind = "user_revoked"     // logout-all, or RevokeUser from Go
 	EventPasswordChanged EventKind = "password_changed" // every earlier session revoked
 	EventPasswordFailed  EventKind = "password_failed"  // wrong current_password on /password

@@ -66,7 +66,7 @@ func (a *Auth[U]) logout(c *gin.Context) {
 func (a *Auth[U]) logoutAll(c *gin.Context) {
 	id := identityOf[U](c)
 	ctx := c.Request.Context()
-	if _, err := a.RevokeUser(ctx, id.claims.Subject); err != nil { // reports the event
+	if _, err := a.revokeUser(ctx, id.claims.Subject, c.ClientIP()); err != nil { // reports the event
 		abortUnavailable(c, err)
 		return
 	}
@@ -137,15 +137,22 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 		abortUnavailable(c, unavailable(err))
 		return
 	}
+	// Sign the new pair before changing anything, so that a failure there
+	// leaves the old password and sessions as they were.
+	next, err := a.newSession(ctx, user, clientOf(c))
+	if err != nil {
+		abortUnavailable(c, err)
+		return
+	}
 	if err := a.users.SetPasswordHash(ctx, uid, hash); err != nil {
 		abortUnavailable(c, unavailable(err))
 		return
 	}
-	if _, err := a.RevokeUser(ctx, uid); err != nil {
+	if _, err := a.revokeUser(ctx, uid, ip); err != nil {
 		abortUnavailable(c, err)
 		return
 	}
-	pair, err := a.IssueTokens(ctx, user, clientOf(c))
+	pair, err := next.create(ctx)
 	if err != nil {
 		abortUnavailable(c, err)
 		return

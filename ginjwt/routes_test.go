@@ -505,3 +505,47 @@ func TestOnlyMountedMethodsAreLeftAlone(t *testing.T) {
 	g.GET("/signin", func(c *gin.Context) { c.String(200, "a page of the app's own") })
 	assert.Equal(t, 401, do(t, r, "GET", "/auth/signin", nil).Code, "GET /auth/signin is not a mounted route")
 }
+
+// flakyUsers fails every e-mail look-up while down is set.
+type flakyUsers struct {
+	*memstore.Store
+	mu   sync.Mutex
+	down bool
+}
+
+func (f *flakyUsers) FindUserByEmail(ctx context.Context, email string) (memstore.User, error) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return memstore.User{}, errors.New("connection refused")
+	}
+	return f.Store.FindUserByEmail(ctx, email)
+}
+
+func TestAnOutageDoesNotUseUpSignInAttempts(t *testing.T) {
+	f := newFixture(t)
+	users := &flakyUsers{Store: f.store, down: true}
+	f.cfg.Users = users
+	r := gin.New()
+	ginjwt.Mount(r.Group("/auth"), f.cfg)
+	creds := map[string]string{"email": "ada@example.com", "password": adaPassword}
+	for range 15 {
+		require.Equal(t, 503, do(t, r, "POST", "/auth/signin", creds).Code)
+	}
+	users.mu.Lock()
+	users.down = false
+	users.mu.Unlock()
+	assert.Equal(t, 200, do(t, r, "POST", "/auth/signin", creds).Code, "503s are not attempts")
+}
+
+func TestRefreshOfADeactivatedUserEndsTheSession(t *testing.T) {
+	a := newApp(t)
+	p := a.signin(t, "ada@example.com", adaPassword)
+	require.NoError(t, a.store.SetActive(a.user.ID, false))
+	assert.Equal(t, 401, a.refresh(t, p.RefreshToken).Code)
+	require.NoError(t, a.store.SetActive(a.user.ID, true))
+	a.auth.InvalidateUser(a.user.ID)
+	assert.Equal(t, 401, a.refresh(t, p.RefreshToken).Code, "reactivation does not bring the session back")
+	assert.Equal(t, 401, do(t, a.r, "GET", "/api/profile", nil, bearer(p.AccessToken)...).Code)
+}

@@ -61,22 +61,52 @@ func (a *Auth[U]) IssueTokens(ctx context.Context, u U, client Client) (TokenPai
 	if a.sessions == nil {
 		return TokenPair{}, ErrNoSessionStore
 	}
+	next, err := a.newSession(ctx, u, client)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return next.create(ctx)
+}
+
+// pendingSession is a session whose tokens are signed but which is not
+// stored yet: everything that can fail without a trace comes first.
+type pendingSession struct {
+	store   SessionStore
+	session Session
+	hash    string
+	pair    TokenPair
+}
+
+func (a *Auth[U]) newSession(ctx context.Context, u U, client Client) (pendingSession, error) {
 	now := a.set.now().UTC()
 	sid := randomID()
 	refresh, hash := newRefreshToken(sid)
-	s := Session{
-		ID:         sid,
-		UserID:     u.Subject(),
-		CreatedAt:  now,
-		LastUsedAt: now,
-		ExpiresAt:  now.Add(a.set.refreshTTL),
-		UserAgent:  truncate(client.UserAgent, 512),
-		IP:         truncate(client.IP, 64),
+	pair, err := a.pair(ctx, u, sid, refresh, now)
+	if err != nil {
+		return pendingSession{}, unavailable(err)
 	}
-	if err := a.sessions.CreateSession(ctx, s, hash); err != nil {
+	return pendingSession{
+		store: a.sessions,
+		session: Session{
+			ID:         sid,
+			UserID:     u.Subject(),
+			CreatedAt:  now,
+			LastUsedAt: now,
+			ExpiresAt:  now.Add(a.set.refreshTTL),
+			UserAgent:  truncate(client.UserAgent, 512),
+			IP:         truncate(client.IP, 64),
+		},
+		hash: hash,
+		pair: pair,
+	}, nil
+}
+
+// create stores the session, which makes its tokens work.
+func (p pendingSession) create(ctx context.Context) (TokenPair, error) {
+	if err := p.store.CreateSession(ctx, p.session, p.hash); err != nil {
 		return TokenPair{}, unavailable(err)
 	}
-	return a.pair(ctx, u, s.ID, refresh, now)
+	return p.pair, nil
 }
 
 // AccessToken signs an access token for u in session sessionID, issued at
@@ -140,6 +170,13 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	u, err := a.users.FindUserByID(ctx, s.UserID)
 	if err == nil && !u.IsActive() {
 		err = ErrUserInactive
+	}
+	if errors.Is(err, ErrUserNotFound) || errors.Is(err, ErrUserInactive) {
+		// The session of a deactivated or deleted user ends here, so that
+		// a reactivation does not bring its tokens back.
+		if rerr := a.revokeSession(ctx, s, now); rerr != nil && !errors.Is(rerr, ErrSessionNotFound) {
+			return TokenPair{}, zero, rerr
+		}
 	}
 	if err != nil {
 		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive)
@@ -220,6 +257,11 @@ func (a *Auth[U]) revokeSession(ctx context.Context, s Session, now time.Time) e
 // user or changing a password outside ginjwt. It returns how many sessions
 // it revoked.
 func (a *Auth[U]) RevokeUser(ctx context.Context, userID string) (int, error) {
+	return a.revokeUser(ctx, userID, "")
+}
+
+// revokeUser is RevokeUser with the client IP for the event.
+func (a *Auth[U]) revokeUser(ctx context.Context, userID, ip string) (int, error) {
 	if a.sessions == nil {
 		a.InvalidateUser(userID)
 		return 0, ErrNoSessionStore
@@ -233,7 +275,7 @@ func (a *Auth[U]) RevokeUser(ctx context.Context, userID string) (int, error) {
 	if err != nil {
 		return n, unavailable(err)
 	}
-	a.report(ctx, Event{Kind: EventUserRevoked, Time: now, UserID: userID})
+	a.report(ctx, Event{Kind: EventUserRevoked, Time: now, UserID: userID, IP: ip})
 	return n, nil
 }
 

@@ -131,11 +131,19 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	ctx := c.Request.Context()
 	email := NormalizeEmail(req.Email)
 	ip := c.ClientIP()
+	// The look-up comes before the throttle counts the attempt: an attempt
+	// that meets an unavailable store is answered 503 and does not count.
+	u, err := a.users.FindUserByEmail(ctx, email)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrUserNotFound) {
+		abortUnavailable(c, unavailable(err))
+		return
+	}
 	key := "signin\x00" + email + "\x00" + ip
 	if a.throttled(c, key, Event{Email: email, IP: ip}) {
 		return
 	}
-	u, ok, err := a.checkCredentials(ctx, email, req.Password)
+	ok, err := a.checkPassword(ctx, u, found, req.Password)
 	if err != nil {
 		abortUnavailable(c, err)
 		return
@@ -148,11 +156,16 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		return
 	}
 	_ = a.throttle().Reset(ctx, key)
+	next, err := a.newSession(ctx, u, clientOf(c))
+	if err != nil {
+		abortUnavailable(c, err)
+		return
+	}
 	if err := a.users.RecordLogin(ctx, u.Subject(), now.UTC()); err != nil {
 		abortUnavailable(c, unavailable(err))
 		return
 	}
-	pair, err := a.IssueTokens(ctx, u, clientOf(c))
+	pair, err := next.create(ctx)
 	if err != nil {
 		abortUnavailable(c, err)
 		return
@@ -162,21 +175,17 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	writePair(c, http.StatusOK, pair)
 }
 
-// checkCredentials finds the user by email and verifies the password. An
-// unknown email and an inactive user cost one (dummy) verification too, so
-// that the three failures take about the same time. A hash in an outdated
-// format is upgraded. err is a store or hasher failure.
-func (a *Auth[U]) checkCredentials(ctx context.Context, email, pw string) (U, bool, error) {
+// checkPassword verifies pw for u (found reports whether the email named a
+// user). An unknown email and an inactive user cost one (dummy)
+// verification too, so that the three failures take about the same time.
+// A hash in an outdated format is upgraded. err is a hasher failure.
+func (a *Auth[U]) checkPassword(ctx context.Context, u U, found bool, pw string) (bool, error) {
 	h := a.hasher()
-	u, err := a.users.FindUserByEmail(ctx, email)
-	switch {
-	case errors.Is(err, ErrUserNotFound):
+	if !found {
 		if err := h.VerifyDummy(ctx, pw); err != nil {
-			return u, false, unavailable(err)
+			return false, unavailable(err)
 		}
-		return u, false, nil
-	case err != nil:
-		return u, false, unavailable(err)
+		return false, nil
 	}
 	ok, rehash, err := h.Verify(ctx, pw, u.HashedPassword())
 	if errors.Is(err, password.ErrInvalidHash) {
@@ -185,15 +194,15 @@ func (a *Auth[U]) checkCredentials(ctx context.Context, email, pw string) (U, bo
 		ok, err = false, h.VerifyDummy(ctx, pw)
 	}
 	if err != nil {
-		return u, false, unavailable(err)
+		return false, unavailable(err)
 	}
 	if !ok || !u.IsActive() {
-		return u, false, nil
+		return false, nil
 	}
 	if rehash {
 		a.upgradeHash(ctx, u, pw)
 	}
-	return u, true, nil
+	return true, nil
 }
 
 // upgradeHash re-hashes pw with the current parameters, replacing the
@@ -229,6 +238,6 @@ func (a *Auth[U]) throttled(c *gin.Context, key string, e Event) bool {
 	secs := int64((wait + time.Second - 1) / time.Second)
 	c.Header("Retry-After", strconv.FormatInt(secs, 10))
 	_ = c.Error(errors.New("ginjwt: throttled"))
-	c.AbortWithStatusJSON(http.StatusTooManyRequests, ErrorBody{Detail: "Too many failed attempts; try again in " + strconv.FormatInt(secs, 10) + " seconds"})
+	c.AbortWithStatusJSON(http.StatusTooManyRequests, ErrorBody{Detail: "Too many sign-in attempts; try again in " + strconv.FormatInt(secs, 10) + " seconds"})
 	return true
 }

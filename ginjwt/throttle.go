@@ -22,8 +22,8 @@ type Throttle interface {
 	Reset(ctx context.Context, key string) error
 }
 
-// Default sign-in throttle: after 10 failures within 15 minutes, the next
-// attempt is refused until the window has passed.
+// Default sign-in throttle: after 10 attempts without a success within 15
+// minutes, the next attempt is refused until the window has passed.
 const (
 	DefaultThrottleLimit  = 10
 	DefaultThrottleWindow = 15 * time.Minute
@@ -31,13 +31,13 @@ const (
 
 // MemoryThrottle is an in-process [Throttle]: a sliding window of the last
 // limit attempts per key. It is safe for concurrent use, and its memory is
-// bounded: keys whose failures have all left the window are swept.
+// bounded: keys whose attempts have all left the window are swept.
 type MemoryThrottle struct {
 	limit  int
 	window time.Duration
 
 	mu        sync.Mutex
-	fails     map[string][]time.Time // at most limit entries, oldest first
+	attempts  map[string][]time.Time // at most limit entries, oldest first
 	lastSweep time.Time
 }
 
@@ -50,7 +50,7 @@ func NewMemoryThrottle(limit int, window time.Duration) *MemoryThrottle {
 	if window <= 0 {
 		window = DefaultThrottleWindow
 	}
-	return &MemoryThrottle{limit: limit, window: window, fails: map[string][]time.Time{}}
+	return &MemoryThrottle{limit: limit, window: window, attempts: map[string][]time.Time{}}
 }
 
 // Attempt implements [Throttle].
@@ -66,7 +66,7 @@ func (t *MemoryThrottle) Attempt(_ context.Context, key string, now time.Time) (
 		return wait, nil
 	}
 	t.sweep(now)
-	t.fails[key] = append(f, now)
+	t.attempts[key] = append(f, now)
 	return 0, nil
 }
 
@@ -74,31 +74,31 @@ func (t *MemoryThrottle) Attempt(_ context.Context, key string, now time.Time) (
 func (t *MemoryThrottle) Reset(_ context.Context, key string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.fails, key)
+	delete(t.attempts, key)
 	return nil
 }
 
-// live drops key's failures that have left the window. The caller holds mu.
+// live drops key's attempts that have left the window. The caller holds mu.
 func (t *MemoryThrottle) live(key string, now time.Time) []time.Time {
-	f := t.fails[key]
+	f := t.attempts[key]
 	i := 0
 	for i < len(f) && !now.Before(f[i].Add(t.window)) {
 		i++
 	}
 	if i == len(f) {
-		delete(t.fails, key)
+		delete(t.attempts, key)
 		return nil
 	}
 	return f[i:]
 }
 
-// sweep forgets keys with no failure in the window, at most once a window.
+// sweep forgets keys with no attempt in the window, at most once a window.
 func (t *MemoryThrottle) sweep(now time.Time) {
 	if now.Sub(t.lastSweep) < t.window {
 		return
 	}
 	t.lastSweep = now
-	for k := range t.fails {
+	for k := range t.attempts {
 		t.live(k, now)
 	}
 }
