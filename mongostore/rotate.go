@@ -85,7 +85,10 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		options.FindOneAndUpdate().SetReturnDocument(options.After),
 	).Decode(&updated)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return fail(ginjwt.ErrSessionNotFound) // revoked or purged meanwhile
+		// Revoked after this rotation won (the losers of a race revoke
+		// the session as reuse): the rotation stands, as it would had it
+		// finished first, and the new token dies with its session.
+		return s.sessionAfterWin(ctx, d)
 	}
 	if err != nil {
 		s.unspend(ctx, oldHash, newHash)
@@ -99,9 +102,18 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		return fail(err)
 	}
 	if revoked {
-		return fail(ginjwt.ErrSessionNotFound)
+		return s.sessionAfterWin(ctx, d)
 	}
 	return updated.session(), nil
+}
+
+// sessionAfterWin returns the session of a rotation that won its spend but
+// found the session revoked (or purged) afterwards.
+func (s *Store[U]) sessionAfterWin(ctx context.Context, d sessionDoc) (ginjwt.Session, error) {
+	if cur, err := s.findSession(ctx, bson.D{{Key: "_id", Value: d.ID}}); err == nil {
+		return cur.session(), nil
+	}
+	return d.session(), nil
 }
 
 // reuseError builds the *ginjwt.ReuseError for a spent oldHash of the live

@@ -19,6 +19,7 @@ func concurrencyTests[U ginjwt.User]() []test[U] {
 		{"CreateSameEmail", testRaceCreateSameEmail[U]},
 		{"CreateDifferentEmails", testRaceCreateDifferent[U]},
 		{"RotateSameToken", testRaceRotateSameToken[U]},
+		{"RotateWhileLosersRevoke", testRaceRotateLosersRevoke[U]},
 		{"RotateDifferentSessions", testRaceRotateDifferent[U]},
 		{"RevokeSameSession", testRaceRevoke[U]},
 	}
@@ -140,6 +141,37 @@ func testRaceRotateSameToken[U ginjwt.User](t *testing.T, e *env[U]) {
 		assert.ErrorIs(t, err, ginjwt.ErrSessionNotFound, "the new hash of a losing rotation must not have been stored (%d)", i)
 	}
 	e.rotate(next[winner], e.at(2*time.Minute), exp) // the winner's new hash is live
+}
+
+// testRaceRotateLosersRevoke races rotations of one token whose losers
+// revoke the session at once, as ginjwt does on reuse: a revocation that
+// lands after the winner's spend must not turn the winner into a loser.
+func testRaceRotateLosersRevoke[U ginjwt.User](t *testing.T, e *env[U]) {
+	const n = 50
+	s, h0 := e.liveSession(e.user().Subject())
+	now, exp := e.at(time.Minute), e.at(24*time.Hour)
+	errs := make([]error, n)
+	race(n, func(i int) {
+		_, errs[i] = e.sessions.RotateRefreshToken(e.ctx, h0, newHash(), now, exp)
+		if errors.Is(errs[i], ginjwt.ErrRefreshTokenReused) {
+			_ = e.sessions.RevokeSession(e.ctx, s.ID, now)
+		}
+	})
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, ginjwt.ErrRefreshTokenReused), errors.Is(err, ginjwt.ErrSessionNotFound):
+			// A loser that comes after a revocation finds no live session.
+		default:
+			t.Errorf("racing RotateRefreshToken while losers revoke: a loser gets a *ginjwt.ReuseError or ErrSessionNotFound, got %v", err)
+		}
+	}
+	assert.Equal(t, 1, wins, "racing RotateRefreshToken while losers revoke the session: exactly one call wins")
+	got, err := e.sessions.Session(e.ctx, s.ID)
+	require.NoError(t, err)
+	assert.False(t, got.Live(now), "the losers revoked the session")
 }
 
 func testRaceRotateDifferent[U ginjwt.User](t *testing.T, e *env[U]) {
