@@ -11,6 +11,7 @@ import (
 
 	"github.com/ginjwt/ginjwt/ginjwt"
 	"github.com/ginjwt/ginjwt/gormstore"
+	"github.com/ginjwt/ginjwt/internal/authtest"
 	"github.com/ginjwt/ginjwt/internal/pgtest"
 	"github.com/ginjwt/ginjwt/internal/tcpproxy"
 )
@@ -47,34 +48,34 @@ func viaProxy(t *testing.T, dsn string) (string, *tcpproxy.Proxy) {
 func outageServer(t *testing.T, db *gorm.DB) (s *server, p ginjwt.TokenPair, uid string) {
 	t.Helper()
 	store := migratedStore(t, db, gormstore.WithTimeout(outageTimeout))
-	s = newServer(t, store, func(cfg *ginjwt.Config[gormstore.User]) { cfg.CacheTTL = -1 })
-	uid = s.signup(t, "outage@example.com")
-	p = s.signin(t, "outage@example.com")
-	s.profile(t, http.StatusOK, p.AccessToken, uid)
+	s = authtest.NewServer(t, store, store, func(cfg *ginjwt.Config[gormstore.User]) { cfg.CacheTTL = -1 })
+	uid = s.Signup(t, "outage@example.com")
+	p = s.Signin(t, "outage@example.com")
+	s.Profile(t, http.StatusOK, p.AccessToken, uid)
 	return s, p, uid
 }
 
 // mustBeUnavailable wants 503 with a {"detail": …} body: never 401 (the
 // client did nothing wrong), never 500 (a panic under gin's Recovery).
-func mustBeUnavailable(t *testing.T, s *server, req request) {
+func mustBeUnavailable(t *testing.T, s *server, req authtest.Request) {
 	t.Helper()
-	s.expect(t, http.StatusServiceUnavailable, req)
+	s.Expect(t, http.StatusServiceUnavailable, req)
 }
 
 // awaitRecovery sends req until it is answered 200 and returns how many
 // 503s came first. Anything but 200 and 503 fails the test.
-func awaitRecovery(t *testing.T, s *server, req request) int {
+func awaitRecovery(t *testing.T, s *server, req authtest.Request) int {
 	t.Helper()
 	deadline := time.Now().Add(recoveryDeadline)
 	for failures := 0; ; failures++ {
-		rep := s.must(t, req)
+		rep := s.Must(t, req)
 		switch {
-		case rep.code == http.StatusOK:
+		case rep.Code == http.StatusOK:
 			return failures
-		case rep.code != http.StatusServiceUnavailable:
-			t.Fatalf("%s %s while recovering = %v, want 200 or 503", req.method, req.path, rep)
+		case rep.Code != http.StatusServiceUnavailable:
+			t.Fatalf("%s %s while recovering = %v, want 200 or 503", req.Method, req.Path, rep)
 		case time.Now().After(deadline):
-			t.Fatalf("%s %s still 503 after %v: %v", req.method, req.path, recoveryDeadline, rep)
+			t.Fatalf("%s %s still 503 after %v: %v", req.Method, req.Path, recoveryDeadline, rep)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -91,20 +92,20 @@ func TestIntegrationNetworkOutage(t *testing.T) {
 
 	proxy.Cut()
 	for range 3 {
-		mustBeUnavailable(t, s, profileReq(p.AccessToken))
-		mustBeUnavailable(t, s, signinReq("outage@example.com", itPassword))
-		mustBeUnavailable(t, s, refreshReq(p.RefreshToken))
-		mustBeUnavailable(t, s, signupReq("another@example.com"))
+		mustBeUnavailable(t, s, authtest.ProfileRequest(p.AccessToken))
+		mustBeUnavailable(t, s, authtest.SigninRequest("outage@example.com", authtest.Password))
+		mustBeUnavailable(t, s, authtest.RefreshRequest(p.RefreshToken))
+		mustBeUnavailable(t, s, authtest.SignupRequest("another@example.com"))
 	}
 
 	proxy.Restore()
-	awaitRecovery(t, s, profileReq(p.AccessToken))
-	s.profile(t, http.StatusOK, p.AccessToken, uid)
+	awaitRecovery(t, s, authtest.ProfileRequest(p.AccessToken))
+	s.Profile(t, http.StatusOK, p.AccessToken, uid)
 	// The refresh token offered during the outage was not spent by it.
-	p = s.refresh(t, p.RefreshToken)
-	s.profile(t, http.StatusOK, p.AccessToken, uid)
-	s.signin(t, "outage@example.com")
-	s.signup(t, "another@example.com")
+	p = s.Refresh(t, p.RefreshToken)
+	s.Profile(t, http.StatusOK, p.AccessToken, uid)
+	s.Signin(t, "outage@example.com")
+	s.Signup(t, "another@example.com")
 }
 
 // terminateBackends terminates, through an administrator's connection of
@@ -144,7 +145,7 @@ func terminatedServer(t *testing.T) (s *server, p ginjwt.TokenPair, uid string, 
 	db, dsn := pgtest.DB(t)
 	s, p, uid = outageServer(t, db)
 	// Requests at once, so that the pool keeps more than one connection.
-	burst(t, s, 8, func(int) request { return profileReq(p.AccessToken) })
+	s.Burst(t, 8, func(int) authtest.Request { return authtest.ProfileRequest(p.AccessToken) })
 	return s, p, uid, terminateBackends(t, dsn)
 }
 
@@ -155,16 +156,16 @@ func terminatedServer(t *testing.T) (s *server, p ginjwt.TokenPair, uid string, 
 // and once a request succeeds everything works.
 func TestIntegrationBackendsTerminated(t *testing.T) {
 	s, p, uid, killed := terminatedServer(t)
-	failures := awaitRecovery(t, s, profileReq(p.AccessToken))
+	failures := awaitRecovery(t, s, authtest.ProfileRequest(p.AccessToken))
 	if failures > killed {
 		t.Errorf("%d requests failed with 503 after %d connections were terminated, want at most one per connection", failures, killed)
 	}
 	for range 5 {
-		s.profile(t, http.StatusOK, p.AccessToken, uid)
+		s.Profile(t, http.StatusOK, p.AccessToken, uid)
 	}
-	p = s.refresh(t, p.RefreshToken)
-	s.profile(t, http.StatusOK, p.AccessToken, uid)
-	s.signin(t, "outage@example.com")
+	p = s.Refresh(t, p.RefreshToken)
+	s.Profile(t, http.StatusOK, p.AccessToken, uid)
+	s.Signin(t, "outage@example.com")
 }
 
 // TestIntegrationBackendsTerminatedFirstRequestOnly is the stricter form
@@ -172,7 +173,7 @@ func TestIntegrationBackendsTerminated(t *testing.T) {
 // fail.
 func TestIntegrationBackendsTerminatedFirstRequestOnly(t *testing.T) {
 	s, p, _, killed := terminatedServer(t)
-	if failures := awaitRecovery(t, s, profileReq(p.AccessToken)); failures > 1 {
+	if failures := awaitRecovery(t, s, authtest.ProfileRequest(p.AccessToken)); failures > 1 {
 		t.Errorf("%d requests failed with 503 after %d connections were terminated, want at most the first", failures, killed)
 	}
 }
