@@ -170,10 +170,13 @@ func (o Options) withDefaults() (Options, error) {
 func (p Params) check() error {
 	switch {
 	case p.Threads < 1 || p.Threads > MaxThreads:
+		//lint:ignore ST1005 the message starts with the name of the field at fault
 		return fmt.Errorf("Threads: %d is outside 1 to %d", p.Threads, MaxThreads)
 	case p.Time < 1 || p.Time > MaxTime:
+		//lint:ignore ST1005 the message starts with the name of the field at fault
 		return fmt.Errorf("Time: %d is outside 1 to %d", p.Time, MaxTime)
 	case p.Memory < 8*uint32(p.Threads) || p.Memory > MaxMemory:
+		//lint:ignore ST1005 the message starts with the name of the field at fault
 		return fmt.Errorf("Memory: %d KiB is outside %d (8 × Threads) to %d KiB", p.Memory, 8*uint32(p.Threads), MaxMemory)
 	case p.SaltLen < MinSaltLen || p.SaltLen > MaxSaltLen:
 		return fmt.Errorf("SaltLen: %d bytes is outside %d to %d", p.SaltLen, MinSaltLen, MaxSaltLen)
