@@ -549,3 +549,20 @@ func TestRefreshOfADeactivatedUserEndsTheSession(t *testing.T) {
 	assert.Equal(t, 401, a.refresh(t, p.RefreshToken).Code, "reactivation does not bring the session back")
 	assert.Equal(t, 401, do(t, a.r, "GET", "/api/profile", nil, bearer(p.AccessToken)...).Code)
 }
+
+func TestSigninPurgesExpiredSessionsInTheBackground(t *testing.T) {
+	clk := newClock()
+	a := newApp(t, func(c *ginjwt.Config[memstore.User]) {
+		c.Now = clk.now
+		c.PurgeInterval = time.Hour
+	})
+	old := a.signin(t, "ada@example.com", adaPassword) // the first sign-in purges nothing yet
+	oldClaims, err := a.auth.ParseAccessToken(old.AccessToken)
+	require.NoError(t, err)
+	clk.add(ginjwt.DefaultRefreshTokenLifetime + 2*time.Hour) // the session has expired, the interval passed
+	a.signin(t, "ada@example.com", adaPassword)
+	require.Eventually(t, func() bool {
+		_, err := a.store.Session(context.Background(), oldClaims.SessionID)
+		return errors.Is(err, ginjwt.ErrSessionNotFound)
+	}, 10*time.Second, 10*time.Millisecond, "the expired session is deleted by the purge a sign-in starts")
+}
