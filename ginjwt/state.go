@@ -30,25 +30,29 @@ var states sync.Map // stateKey -> *state[U]
 // first use. Stores that are not pointers (or other comparable references)
 // cannot be recognised again, and get a state of their own.
 func sharedState[U User](users UserStore[U], sessions SessionStore) *state[U] {
+	shareable := isReference(users) && (sessions == nil || isReference(sessions))
+	key := stateKey{users: users, sessions: sessions}
+	if shareable {
+		if st, ok := states.Load(key); ok {
+			if st, ok := st.(*state[U]); ok {
+				return st
+			}
+		}
+	}
 	fresh := &state[U]{
 		cache:    newCache[U](),
 		hasher:   password.MustNew(password.Options{}),
 		throttle: NewMemoryThrottle(0, 0),
 	}
 	fresh.mounted.Store(&map[route]bool{})
-	if !isReference(users) || (sessions != nil && !isReference(sessions)) {
+	if !shareable {
 		return fresh
-	}
-	key := stateKey{users: users, sessions: sessions}
-	if sessions == nil {
-		key.sessions = nil
 	}
 	v, _ := states.LoadOrStore(key, fresh)
-	st, ok := v.(*state[U])
-	if !ok {
-		return fresh
+	if st, ok := v.(*state[U]); ok {
+		return st
 	}
-	return st
+	return fresh
 }
 
 func isReference(v any) bool {

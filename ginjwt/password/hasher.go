@@ -104,42 +104,41 @@ func (h *Hasher) argon2id(pw string) string {
 // ctx ended while waiting for a slot (ctx.Err(), wrapped). A signin route should call
 // [Hasher.VerifyDummy] instead for a user without a password hash.
 func (h *Hasher) Verify(ctx context.Context, pw, encoded string) (ok, needsRehash bool, err error) {
+	// Parse first (a bad hash costs no slot), then compare under one slot.
+	var compare func() (bool, error)
 	switch {
 	case strings.HasPrefix(encoded, "$argon2"):
 		parsed, err := parseArgon2id(encoded)
 		if err != nil {
 			return false, false, err
 		}
-		release, err := h.acquire(ctx)
-		if err != nil {
-			return false, false, err
-		}
-		defer release()
 		p := parsed.params
-		key := argon2.IDKey([]byte(pw), parsed.salt, p.Time, p.Memory, p.Threads, p.KeyLen)
-		if subtle.ConstantTimeCompare(key, parsed.key) != 1 {
-			return false, false, nil
+		needsRehash = h.opts.Algorithm != Argon2id || p != h.opts.Argon2
+		compare = func() (bool, error) {
+			key := argon2.IDKey([]byte(pw), parsed.salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+			return subtle.ConstantTimeCompare(key, parsed.key) == 1, nil
 		}
-		return true, h.opts.Algorithm != Argon2id || p != h.opts.Argon2, nil
 	case strings.HasPrefix(encoded, "$2"):
 		cost, err := parseBcryptCost(encoded)
 		if err != nil {
 			return false, false, err
 		}
-		release, err := h.acquire(ctx)
-		if err != nil {
-			return false, false, err
-		}
-		defer release()
-		if ok, err := compareBcrypt(encoded, pw); !ok || err != nil {
-			return false, false, err
-		}
-		return true, h.opts.Algorithm != Bcrypt || cost != h.opts.BcryptCost, nil
+		needsRehash = h.opts.Algorithm != Bcrypt || cost != h.opts.BcryptCost
+		compare = func() (bool, error) { return compareBcrypt(encoded, pw) }
 	case encoded == "":
 		return false, false, fmt.Errorf("%w: empty", ErrInvalidHash)
 	default:
 		return false, false, fmt.Errorf("%w: neither argon2id nor bcrypt", ErrInvalidHash)
 	}
+	release, err := h.acquire(ctx)
+	if err != nil {
+		return false, false, err
+	}
+	defer release()
+	if ok, err := compare(); !ok || err != nil {
+		return false, false, err
+	}
+	return true, needsRehash, nil
 }
 
 // VerifyDummy spends about the time of a [Hasher.Verify] with the
