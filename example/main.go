@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -53,9 +54,13 @@ func serve(ctx context.Context, addr, db string, logger *slog.Logger) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err // say so before claiming to listen
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("example: listening", "addr", addr, "store", app.Store)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("example: listening", "addr", ln.Addr().String(), "store", app.Store)
 
 	select {
 	case err := <-errc:
