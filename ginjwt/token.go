@@ -3,7 +3,6 @@ package ginjwt
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,39 +13,6 @@ import (
 
 // AccessTokenType is the "typ" header of access tokens (RFC 9068).
 const AccessTokenType = "at+jwt"
-
-// Claims are the claims of a ginjwt access token. Registered claims come
-// from golang-jwt; custom claims added through Config.ExtraClaims are read
-// back with [Claims.Decode].
-type Claims struct {
-	jwt.RegisteredClaims
-	// SessionID ("sid") names the session the token belongs to.
-	SessionID string `json:"sid,omitempty"`
-	// TokenType ("token_type") is always "access" for an access token.
-	TokenType string `json:"token_type"`
-
-	raw string // the compact token, kept for Decode
-}
-
-// Decode unmarshals the token's whole claim set into v (a pointer to a
-// struct with json tags), so that custom claims can be read back typed.
-func (c *Claims) Decode(v any) error {
-	parts := strings.Split(c.raw, ".")
-	if len(parts) != 3 {
-		return errors.New("ginjwt: claims were not parsed from a token")
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return fmt.Errorf("ginjwt: decoding claims: %w", err)
-	}
-	return json.Unmarshal(payload, v)
-}
-
-// reservedClaims may not be set through Config.ExtraClaims.
-var reservedClaims = map[string]bool{
-	"iss": true, "sub": true, "aud": true, "exp": true, "nbf": true,
-	"iat": true, "jti": true, "sid": true, "token_type": true,
-}
 
 // tokens issues and verifies access tokens. It is built once per Config.
 type tokens struct {
@@ -188,26 +154,6 @@ func (t *tokens) issue(sub, sid string, now time.Time, extra map[string]any) (st
 		return "", time.Time{}, fmt.Errorf("ginjwt: signing access token: %w", err)
 	}
 	return s, exp, nil
-}
-
-// mergeClaims adds extra claims to the standard ones, refusing to override
-// any reserved claim.
-func mergeClaims(c Claims, extra map[string]any) (jwt.MapClaims, error) {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	m := jwt.MapClaims{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k, v := range extra {
-		if reservedClaims[k] {
-			return nil, fmt.Errorf("ginjwt: ExtraClaims may not set the reserved claim %q", k)
-		}
-		m[k] = v
-	}
-	return m, nil
 }
 
 // randomID returns 128 random bits, base64url-encoded.
