@@ -67,8 +67,9 @@ func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, 
 		return nil, nil, err
 	}
 	now := a.set.now()
+	var version int64
 	if a.sessions != nil {
-		if err := a.checkSession(ctx, claims, now); err != nil {
+		if version, err = a.checkSession(ctx, claims, now); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -76,28 +77,34 @@ func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if a.sessions != nil && version < (*u).CredentialsVersion() {
+		// The session predates a password change.
+		return nil, nil, invalid(ErrSessionRevoked, nil)
+	}
 	return u, claims, nil
 }
 
-func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) error {
-	live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
+// checkSession checks that the token's session is live and returns the
+// credentials version it was created under.
+func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) (int64, error) {
+	version, live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
 	if !found {
 		s, err := a.sessions.Session(ctx, claims.SessionID)
 		switch {
 		case errors.Is(err, ErrSessionNotFound):
-			return invalid(ErrSessionRevoked, err)
+			return 0, invalid(ErrSessionRevoked, err)
 		case err != nil:
-			return unavailable(err)
+			return 0, unavailable(err)
 		}
 		if a.set.cacheTTL > 0 {
 			a.state.cache.putSession(s, now)
 		}
-		live = s.UserID == claims.Subject && s.Live(now)
+		live, version = s.UserID == claims.Subject && s.Live(now), s.CredentialsVersion
 	}
 	if !live {
-		return invalid(ErrSessionRevoked, nil)
+		return 0, invalid(ErrSessionRevoked, nil)
 	}
-	return nil
+	return version, nil
 }
 
 func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, error) {

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ginjwt/ginjwt/ginjwt/password"
 )
 
 // badRequest is a client error with a message safe to show.
@@ -64,13 +66,16 @@ func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
 
+// maxEmailBytes is the longest address SMTP allows (RFC 5321 §4.5.3.1.3).
+const maxEmailBytes = 254
+
 // checkEmail validates a signup email: a bare address, at most 254 bytes.
 func checkEmail(raw string) (string, *badRequest) {
 	email := strings.TrimSpace(raw)
 	if email == "" {
 		return "", fail400("email is required")
 	}
-	if len(email) > 254 || strings.ContainsRune(email, 0) {
+	if len(email) > maxEmailBytes || strings.ContainsRune(email, 0) {
 		return "", fail400("Enter a valid email address")
 	}
 	addr, err := mail.ParseAddress(email)
@@ -97,7 +102,14 @@ func abortBad(c *gin.Context, e *badRequest) {
 	c.AbortWithStatusJSON(e.status, ErrorBody{Detail: e.detail})
 }
 
+// abortUnavailable answers 503: a store failed, or the password hasher is
+// overloaded, in which case Retry-After tells the client when to retry.
 func abortUnavailable(c *gin.Context, err error) {
 	_ = c.Error(err)
+	if errors.Is(err, password.ErrBusy) {
+		c.Header("Retry-After", "1")
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgOverloaded})
+		return
+	}
 	c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgUnavailable})
 }

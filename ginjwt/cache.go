@@ -30,6 +30,7 @@ type cachedUser[U User] struct {
 
 type cachedSession struct {
 	userID    string
+	version   int64 // the credentials version it was created under
 	expiresAt time.Time
 	revoked   bool // a tombstone: revoked through this process
 	loaded    time.Time
@@ -64,23 +65,24 @@ func (c *cache[U]) fresh(id string, loaded, now time.Time, ttl time.Duration) bo
 }
 
 // session returns the cached state of session sid: found reports a usable
-// entry, and live whether the session may be used by userID at now.
-func (c *cache[U]) session(sid, userID string, now time.Time, ttl time.Duration) (live, found bool) {
+// entry, live whether the session may be used by userID at now, and
+// version the credentials version it was created under.
+func (c *cache[U]) session(sid, userID string, now time.Time, ttl time.Duration) (version int64, live, found bool) {
 	if ttl == 0 {
-		return false, false
+		return 0, false, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.sessions[sid]
 	switch {
 	case !ok:
-		return false, false
+		return 0, false, false
 	case e.revoked:
-		return false, true
+		return 0, false, true
 	case !c.fresh(e.userID, e.loaded, now, ttl):
-		return false, false
+		return 0, false, false
 	}
-	return e.userID == userID && now.Before(e.expiresAt), true
+	return e.version, e.userID == userID && now.Before(e.expiresAt), true
 }
 
 // putSession caches a session loaded from the store by a load that started
@@ -99,7 +101,7 @@ func (c *cache[U]) putSession(s Session, started time.Time) {
 	}
 	c.sweep(started)
 	c.sessions[s.ID] = cachedSession{
-		userID: s.UserID, expiresAt: s.ExpiresAt,
+		userID: s.UserID, version: s.CredentialsVersion, expiresAt: s.ExpiresAt,
 		revoked: !s.RevokedAt.IsZero(), loaded: started,
 	}
 }

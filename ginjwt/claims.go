@@ -37,10 +37,22 @@ func (c *Claims) Decode(v any) error {
 	return json.Unmarshal(payload, v)
 }
 
-// reservedClaims may not be set through Config.ExtraClaims.
+// reservedClaims may not be set through Config.ExtraClaims, not even in
+// another case: Go's JSON decoder matches names case-insensitively.
 var reservedClaims = map[string]bool{
 	"iss": true, "sub": true, "aud": true, "exp": true, "nbf": true,
 	"iat": true, "jti": true, "sid": true, "token_type": true,
+}
+
+// reservedFold returns the reserved claim that name equals under Unicode
+// case folding ("SUB", "ſub" and "sub" all give "sub"), or "".
+func reservedFold(name string) string {
+	for r := range reservedClaims {
+		if strings.EqualFold(name, r) {
+			return r
+		}
+	}
+	return ""
 }
 
 // mergeClaims adds extra claims to the standard ones, refusing to override
@@ -55,8 +67,8 @@ func mergeClaims(c Claims, extra map[string]any) (jwt.MapClaims, error) {
 		return nil, err
 	}
 	for k, v := range extra {
-		if reservedClaims[k] {
-			return nil, fmt.Errorf("ginjwt: ExtraClaims may not set the reserved claim %q", k)
+		if r := reservedFold(k); r != "" {
+			return nil, fmt.Errorf("ginjwt: ExtraClaims may not set the reserved claim %q (%q matches it: JSON decoders compare names case-insensitively)", r, k)
 		}
 		m[k] = v
 	}

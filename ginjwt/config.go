@@ -25,6 +25,7 @@ const (
 	DefaultCacheTTL             = 5 * time.Second
 	DefaultMaxBodyBytes         = 64 << 10
 	DefaultPurgeInterval        = time.Hour
+	DefaultThrottleIPv6Prefix   = 64
 )
 
 // Config configures the middleware, the auth routes and the Go API of one
@@ -105,11 +106,16 @@ type Config[U User] struct {
 	// disables caching (every request reads the stores).
 	CacheTTL time.Duration
 
-	// PublicPaths are request paths that the middleware lets through
-	// without a token, so that a global r.Use(ginjwt.New(cfg)) can leave
-	// some routes public. An entry matches the URL path exactly, or, when
-	// it ends in "/*", every path under that prefix. Routes mounted by
-	// [Mount] need no entry: they authenticate themselves.
+	// PublicPaths are routes that the middleware lets through without a
+	// token, so that a global r.Use(ginjwt.New(cfg)) can leave some routes
+	// public. An entry is matched against the route gin chose, as
+	// c.FullPath() reports it (the pattern you registered, such as
+	// "/health" or "/docs/*filepath"), never against the raw URL, which
+	// tricks like "/public/../api/x" can make differ from what was routed.
+	// An entry matches that route exactly, or, when it ends in "/*", every
+	// route under that prefix. A request that matches no route (a 404) is
+	// matched by its cleaned path. Routes mounted by [Mount] need no
+	// entry: they authenticate themselves.
 	PublicPaths []string
 
 	// Skip, when set, is asked first; returning true lets the request
@@ -124,9 +130,17 @@ type Config[U User] struct {
 	Passwords *password.Hasher
 
 	// Throttle limits sign-in attempts (and current-password checks) per
-	// normalised email and client IP: every attempt counts until a success. Default: NewMemoryThrottle(10, 15m),
-	// shared by everything built over the same stores.
+	// account and client: every attempt counts until a success. Keys are
+	// fixed-size digests (see [ThrottleKey]). Default:
+	// NewMemoryThrottle(10, 15m, 100000), shared by everything built over
+	// the same stores.
 	Throttle Throttle
+
+	// ThrottleIPv6Prefix is how many leading bits of an IPv6 client
+	// address identify one client for the throttle. Default 64: a single
+	// host commonly holds a whole /64, and keying by /128 would give it
+	// unlimited guesses. IPv4 addresses are used whole.
+	ThrottleIPv6Prefix int
 
 	// RefreshReuseGrace is how long after a refresh token was spent a second
 	// presentation of it still gets a fresh pair (a sibling in the same
@@ -209,6 +223,7 @@ type settings struct {
 	now           func() time.Time
 	maxBody       int64
 	purgeEvery    time.Duration
+	ipv6Prefix    int
 	paths         Paths
 }
 
@@ -267,6 +282,12 @@ func (cfg *Config[U]) settings() (settings, error) {
 		s.maxBody = DefaultMaxBodyBytes
 	case s.maxBody < 0:
 		return s, configErrorf("MaxBodyBytes", "must not be negative")
+	}
+	switch s.ipv6Prefix = cfg.ThrottleIPv6Prefix; {
+	case s.ipv6Prefix == 0:
+		s.ipv6Prefix = DefaultThrottleIPv6Prefix
+	case s.ipv6Prefix < 0 || s.ipv6Prefix > 128:
+		return s, configErrorf("ThrottleIPv6Prefix", "must be between 1 and 128, got %d", s.ipv6Prefix)
 	}
 	switch s.purgeEvery = cfg.PurgeInterval; {
 	case s.purgeEvery == 0:

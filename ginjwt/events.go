@@ -33,7 +33,12 @@ type Event struct {
 	IP        string // the client IP, if the event came over HTTP
 }
 
+// maxEventText caps each client-supplied text of an event, so that what a
+// request makes the server log is bounded whatever it sends.
+const maxEventText = 256
+
 func (a *Auth[U]) report(ctx context.Context, e Event) {
+	e.Email, e.IP = truncate(e.Email, maxEventText), truncate(e.IP, maxEventText)
 	level := slog.LevelInfo
 	switch e.Kind {
 	case EventSignInFailed, EventThrottled, EventRefreshReuse, EventPasswordFailed:

@@ -100,7 +100,7 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	ctx := c.Request.Context()
 	h := a.hasher()
 	uid, ip := (*id.user).Subject(), c.ClientIP()
-	key := "password\x00" + uid + "\x00" + ip
+	key := a.throttleKey("user", uid, ip)
 	if a.throttled(c, key, Event{UserID: uid, IP: ip}) {
 		return
 	}
@@ -124,6 +124,9 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	if !ok {
 		a.report(ctx, Event{Kind: EventPasswordFailed, Time: a.set.now(), UserID: uid, IP: ip})
 		_ = c.Error(errors.New("ginjwt: wrong current password"))
+		// The token was fine, so a plain challenge (spec: every 401 of a
+		// route that takes an access token carries one).
+		c.Header("WWW-Authenticate", "Bearer")
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: "Current password is incorrect"})
 		return
 	}
@@ -144,15 +147,7 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 		abortUnavailable(c, err)
 		return
 	}
-	if err := a.users.SetPasswordHash(ctx, uid, hash); err != nil {
-		abortUnavailable(c, unavailable(err))
-		return
-	}
-	if _, err := a.revokeUser(ctx, uid, ip); err != nil {
-		abortUnavailable(c, err)
-		return
-	}
-	pair, err := next.create(ctx)
+	pair, err := a.setPassword(ctx, uid, hash, user.CredentialsVersion(), ip, &next)
 	if err != nil {
 		abortUnavailable(c, err)
 		return

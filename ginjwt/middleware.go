@@ -2,6 +2,7 @@ package ginjwt
 
 import (
 	"errors"
+	"path"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -74,21 +75,32 @@ func (a *Auth[U]) serve(c *gin.Context, optional bool) {
 
 // skip reports whether the request is left alone: Config.Skip, a public
 // path, or a route mounted by Mount (which authenticates itself).
+//
+// Public paths are matched against the route gin chose (c.FullPath()),
+// never the raw URL: with RemoveExtraSlash gin routes /public/../api/x to
+// /api/x, and the URL would still say /public. A request that matched no
+// route is matched by its cleaned path; it reaches no handler of the app.
 func (a *Auth[U]) skip(c *gin.Context) bool {
 	if a.cfg.Skip != nil && a.cfg.Skip(c) {
 		return true
 	}
-	path := c.Request.URL.Path
-	if a.set.exactPublic[path] {
+	if isMounted(c.Handler()) {
+		return true
+	}
+	routed := c.FullPath()
+	if routed == "" {
+		if len(a.set.exactPublic) == 0 && len(a.set.prefixPublic) == 0 {
+			return false
+		}
+		routed = path.Clean("/" + c.Request.URL.Path)
+	}
+	if a.set.exactPublic[routed] {
 		return true
 	}
 	for _, p := range a.set.prefixPublic {
-		if strings.HasPrefix(path, p) {
+		if strings.HasPrefix(routed, p) {
 			return true
 		}
-	}
-	if full := c.FullPath(); full != "" && a.state.isMounted(c.Request.Method, full) {
-		return true
 	}
 	return false
 }

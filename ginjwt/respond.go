@@ -24,6 +24,7 @@ const (
 	msgInactive    = "User not found or inactive"
 	msgTooLarge    = "Token is too large"
 	msgUnavailable = "Authentication service temporarily unavailable"
+	msgOverloaded  = "Too many requests are waiting; try again shortly"
 	msgForbidden   = "You do not have permission to perform this action"
 )
 

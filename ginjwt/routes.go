@@ -2,7 +2,7 @@ package ginjwt
 
 import (
 	"net/http"
-	"path"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -38,10 +38,6 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 	if a.sessions == nil {
 		return configErrorf("Sessions", "a SessionStore is required to mount the auth routes")
 	}
-	base := "/"
-	if g, ok := r.(interface{ BasePath() string }); ok {
-		base = g.BasePath()
-	}
 	// The routes' own authentication; unlike Middleware it never skips.
 	auth := func(c *gin.Context) { a.serve(c, false) }
 	p := a.set.paths
@@ -62,19 +58,31 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 		if strings.HasPrefix(rt.path, "-") {
 			continue
 		}
+		last := len(rt.handlers) - 1
+		rt.handlers[last] = mounted(rt.handlers[last])
 		r.Handle(rt.method, rt.path, rt.handlers...)
-		a.state.markMounted(rt.method, joinPath(base, rt.path))
 	}
 	return nil
 }
 
-// joinPath joins paths as gin does for route groups.
-func joinPath(base, rel string) string {
-	j := path.Join(base, rel)
-	if strings.HasSuffix(rel, "/") && !strings.HasSuffix(j, "/") {
-		j += "/"
-	}
-	return j
+// mounted marks the final handler of a route that Mount registered. The
+// middleware leaves such a route alone (it authenticates itself, or is
+// public by design) by recognising the handler gin routed to, not a method
+// and path: a route with the same path on another engine, or added by the
+// application, is never mistaken for one of ours. Every handler it returns
+// is an instance of one function literal, so one code pointer identifies
+// them all; noinline keeps that literal from being copied into callers.
+//
+//go:noinline
+func mounted(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) { h(c) }
+}
+
+var mountedCode = reflect.ValueOf(mounted(nil)).Pointer()
+
+// isMounted reports whether h was registered by Mount.
+func isMounted(h gin.HandlerFunc) bool {
+	return h != nil && reflect.ValueOf(h).Pointer() == mountedCode
 }
 
 // writePair answers a token pair; token responses must not be cached

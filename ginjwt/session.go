@@ -95,6 +95,10 @@ func (a *Auth[U]) newSession(ctx context.Context, u U, client Client) (pendingSe
 			ExpiresAt:  now.Add(a.set.refreshTTL),
 			UserAgent:  truncate(client.UserAgent, 512),
 			IP:         truncate(client.IP, 64),
+			// A password change after u was read makes this session dead
+			// on arrival: the one guarantee a sign-in racing a password
+			// change needs.
+			CredentialsVersion: u.CredentialsVersion(),
 		},
 		hash: hash,
 		pair: pair,
@@ -171,15 +175,20 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	if err == nil && !u.IsActive() {
 		err = ErrUserInactive
 	}
-	if errors.Is(err, ErrUserNotFound) || errors.Is(err, ErrUserInactive) {
+	if err == nil && s.CredentialsVersion < u.CredentialsVersion() {
+		// Created before the latest password change: dead.
+		err = ErrSessionNotFound
+	}
+	if errors.Is(err, ErrUserNotFound) || errors.Is(err, ErrUserInactive) || errors.Is(err, ErrSessionNotFound) {
 		// The session of a deactivated or deleted user ends here, so that
-		// a reactivation does not bring its tokens back.
+		// a reactivation does not bring its tokens back; so does one that
+		// predates a password change.
 		if rerr := a.revokeSession(ctx, s, now); rerr != nil && !errors.Is(rerr, ErrSessionNotFound) {
 			return TokenPair{}, zero, rerr
 		}
 	}
 	if err != nil {
-		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive)
+		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive, ErrSessionNotFound)
 	}
 	next, nextHash := newRefreshToken(sid)
 	pair, err := a.pair(ctx, u, sid, next, now)
@@ -243,6 +252,8 @@ func (a *Auth[U]) RevokeSession(ctx context.Context, sessionID string) error {
 }
 
 func (a *Auth[U]) revokeSession(ctx context.Context, s Session, now time.Time) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	// The tombstone goes first: from here on this process rejects the
 	// session whatever the store says.
 	a.state.cache.revokeSession(s.ID, s.UserID, now, now.Add(a.set.accessTTL+a.set.leeway))
@@ -266,6 +277,8 @@ func (a *Auth[U]) revokeUser(ctx context.Context, userID, ip string) (int, error
 		a.InvalidateUser(userID)
 		return 0, ErrNoSessionStore
 	}
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	now := a.set.now().UTC()
 	a.state.cache.invalidateUser(userID, now)
 	n, err := a.sessions.RevokeUserSessions(ctx, userID, now)
@@ -277,6 +290,48 @@ func (a *Auth[U]) revokeUser(ctx context.Context, userID, ip string) (int, error
 	}
 	a.report(ctx, Event{Kind: EventUserRevoked, Time: now, UserID: userID, IP: ip})
 	return n, nil
+}
+
+// setPassword stores a new password hash for user uid, whose credentials
+// version was oldVersion, and ends every earlier session. It runs on a
+// context that the client's disconnect cannot cancel: once the hash is
+// being written, what goes with it happens too.
+//
+// The store bumps the credentials version in the same write as the hash,
+// and that alone kills every earlier session (its version is behind), so no
+// failure after the write can leave an old session live with the new
+// password; the revocation that follows makes it visible at once (sessions
+// list, tombstones) and is only logged if it fails. next, when not nil, is
+// the session of the new pair: it is created last, under the new version.
+func (a *Auth[U]) setPassword(ctx context.Context, uid, hash string, oldVersion int64, ip string, next *pendingSession) (TokenPair, error) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	err := a.users.SetPasswordHash(ctx, uid, hash)
+	a.InvalidateUser(uid) // even on an error: the write may have landed
+	if err != nil {
+		return TokenPair{}, unavailable(err)
+	}
+	if a.sessions != nil {
+		if _, err := a.revokeUser(ctx, uid, ip); err != nil {
+			a.set.logger.WarnContext(ctx, "ginjwt: revoking the sessions of a user whose password changed failed; they are dead by their credentials version", "user_id", uid, "error", err)
+		}
+	}
+	if next == nil {
+		return TokenPair{}, nil
+	}
+	next.session.CredentialsVersion = oldVersion + 1
+	return next.create(ctx)
+}
+
+// securityWriteTimeout bounds a security write that no longer listens to
+// the request's cancellation. Stores add their own per-call deadlines.
+const securityWriteTimeout = 15 * time.Second
+
+// detached returns the context of a security write (a revocation, a
+// password change): ctx's values without its cancellation, so that a
+// client that disconnects at the right moment cannot undo the decision.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), securityWriteTimeout)
 }
 
 // PurgeExpired deletes expired sessions and their refresh-token hashes.

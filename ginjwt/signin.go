@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,43 @@ import (
 )
 
 const msgBadCredentials = "Invalid email or password"
+
+var errSigninFailed = errors.New("ginjwt: sign-in failed")
+
+// checkSigninEmail refuses, before anything is looked up or remembered,
+// an email that no account can have: longer than an address can be (254
+// bytes, RFC 5321), or holding a NUL. Anything else is just right or wrong.
+func checkSigninEmail(email string) *badRequest {
+	if len(strings.TrimSpace(email)) > maxEmailBytes || strings.IndexByte(email, 0) >= 0 {
+		return fail400("Enter a valid email address")
+	}
+	return nil
+}
+
+// throttleKey is the key of an attempt on an account (an identifier of
+// kind) from the client at ip: digests of both, whatever their length.
+func (a *Auth[U]) throttleKey(kind, account, ip string) ThrottleKey {
+	return ThrottleKey{Account: AccountDigest(kind, account), Client: ClientDigest(clientPrefix(ip, a.set.ipv6Prefix))}
+}
+
+// clientPrefix reduces an IPv6 address to its first bits bits (a /64 by
+// default: one host commonly holds a whole /64), and leaves IPv4 and
+// anything unparsable as it is.
+func clientPrefix(ip string, bits int) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if !addr.Is6() {
+		return addr.String()
+	}
+	p, err := addr.WithZone("").Prefix(bits)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}
 
 func (a *Auth[U]) hasher() *password.Hasher {
 	if a.cfg.Passwords != nil {
@@ -128,6 +166,10 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		abortBad(c, fail400("password is required"))
 		return
 	}
+	if bad := checkSigninEmail(req.Email); bad != nil {
+		abortBad(c, bad)
+		return
+	}
 	ctx := c.Request.Context()
 	email := NormalizeEmail(req.Email)
 	ip := c.ClientIP()
@@ -139,7 +181,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		abortUnavailable(c, unavailable(err))
 		return
 	}
-	key := "signin\x00" + email + "\x00" + ip
+	key := a.throttleKey("email", email, ip)
 	if a.throttled(c, key, Event{Email: email, IP: ip}) {
 		return
 	}
@@ -151,7 +193,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	now := a.set.now()
 	if !ok {
 		a.report(ctx, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
-		_ = c.Error(errors.New("ginjwt: sign-in failed for " + email))
+		_ = c.Error(errSigninFailed) // the event above names the email
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: msgBadCredentials})
 		return
 	}
@@ -223,7 +265,7 @@ func (a *Auth[U]) upgradeHash(ctx context.Context, u U, pw string) {
 
 // throttled counts an attempt by key, or answers 429 when key has none
 // left and reports true.
-func (a *Auth[U]) throttled(c *gin.Context, key string, e Event) bool {
+func (a *Auth[U]) throttled(c *gin.Context, key ThrottleKey, e Event) bool {
 	ctx := c.Request.Context()
 	wait, err := a.throttle().Attempt(ctx, key, a.set.now())
 	if err != nil {

@@ -17,9 +17,6 @@ type state[U User] struct {
 	hasher   *password.Hasher // used when Config.Passwords is nil
 	throttle *MemoryThrottle  // used when Config.Throttle is nil
 	purged   atomic.Int64     // unix nanoseconds of the last background purge
-
-	mu      sync.Mutex                     // serialises markMounted
-	mounted atomic.Pointer[map[route]bool] // routes that authenticate themselves
 }
 
 type stateKey struct{ users, sessions any }
@@ -42,9 +39,8 @@ func sharedState[U User](users UserStore[U], sessions SessionStore) *state[U] {
 	fresh := &state[U]{
 		cache:    newCache[U](),
 		hasher:   password.MustNew(password.Options{}),
-		throttle: NewMemoryThrottle(0, 0),
+		throttle: NewMemoryThrottle(0, 0, 0),
 	}
-	fresh.mounted.Store(&map[route]bool{})
 	if !shareable {
 		return fresh
 	}
@@ -61,26 +57,4 @@ func isReference(v any) bool {
 		return true
 	}
 	return false
-}
-
-// route is a method and a full route path, as c.FullPath() reports it.
-type route struct{ method, path string }
-
-// markMounted records a route that the middleware leaves alone. Routes
-// are mounted at start-up and read on every request, so the set is
-// copied on write and read without a lock.
-func (st *state[U]) markMounted(method, path string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	old := st.mounted.Load()
-	next := make(map[route]bool, len(*old)+1)
-	for k := range *old {
-		next[k] = true
-	}
-	next[route{method, path}] = true
-	st.mounted.Store(&next)
-}
-
-func (st *state[U]) isMounted(method, path string) bool {
-	return (*st.mounted.Load())[route{method, path}]
 }

@@ -22,6 +22,14 @@ type User interface {
 	IsActive() bool
 	// IsStaff reports whether the user may use staff-only routes.
 	IsStaff() bool
+	// CredentialsVersion is a counter that every password change (and, in
+	// stores that offer it, every reset) increments, and that nothing else
+	// changes: not the upgrade of an outdated hash at sign-in, which keeps
+	// the password. Each session records the version it was created
+	// under; a session whose version is behind its user's is dead, so a
+	// sign-in that overlapped a password change can never leave a live
+	// session to someone who knew only the old password.
+	CredentialsVersion() int64
 }
 
 // NewUser is what the signup route hands to [UserStore.CreateUser]. Every
@@ -58,7 +66,8 @@ type UserStore[U User] interface {
 	// id set. It returns ErrUserExists when the normalised email is taken,
 	// also when two creations race.
 	CreateUser(ctx context.Context, nu NewUser) (U, error)
-	// SetPasswordHash replaces the user's password hash, or returns
+	// SetPasswordHash replaces the user's password hash and increments
+	// its CredentialsVersion by one, in one atomic write, or returns
 	// ErrUserNotFound.
 	SetPasswordHash(ctx context.Context, id, hash string) error
 	// RecordLogin stores the time of a successful sign-in (last_login), or
@@ -69,7 +78,8 @@ type UserStore[U User] interface {
 // PasswordHashSwapper is an optional interface of a [UserStore]: it
 // replaces a user's password hash with newHash only while it still equals
 // oldHash, in one atomic step, and reports whether it did (false, nil when
-// the hash has changed or the user is gone).
+// the hash has changed or the user is gone). It leaves the credentials
+// version alone: the password is the same.
 //
 // Sign-in upgrades a hash with outdated parameters only through it, so that
 // a sign-in with the old password racing a password change can never write
@@ -90,6 +100,9 @@ type Session struct {
 	RevokedAt  time.Time // zero while not revoked
 	UserAgent  string
 	IP         string
+	// CredentialsVersion is the user's [User.CredentialsVersion] when the
+	// session was created. Stores keep it as given.
+	CredentialsVersion int64
 }
 
 // Live reports whether the session is neither revoked nor expired at now.

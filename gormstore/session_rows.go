@@ -17,6 +17,8 @@ type sessionRow struct {
 	RevokedAt  *time.Time `gorm:"column:revoked_at"`
 	UserAgent  string     `gorm:"column:user_agent;not null"`
 	IP         string     `gorm:"column:ip;not null"`
+	// CredVersion is the user's credentials version at creation.
+	CredVersion int64 `gorm:"column:credentials_version;not null;default:0"`
 }
 
 // refreshTokenRow is a row of the refresh-token table: the hash of one
@@ -30,13 +32,14 @@ type refreshTokenRow struct {
 
 func toSessionRow(s ginjwt.Session) sessionRow {
 	r := sessionRow{
-		ID:         s.ID,
-		UserID:     s.UserID,
-		CreatedAt:  utc(s.CreatedAt),
-		LastUsedAt: utc(s.LastUsedAt),
-		ExpiresAt:  utc(s.ExpiresAt),
-		UserAgent:  s.UserAgent,
-		IP:         s.IP,
+		ID:          s.ID,
+		UserID:      s.UserID,
+		CreatedAt:   utc(s.CreatedAt),
+		LastUsedAt:  utc(s.LastUsedAt),
+		ExpiresAt:   utc(s.ExpiresAt),
+		UserAgent:   s.UserAgent,
+		IP:          s.IP,
+		CredVersion: s.CredentialsVersion,
 	}
 	if !s.RevokedAt.IsZero() {
 		t := utc(s.RevokedAt)
@@ -47,13 +50,14 @@ func toSessionRow(s ginjwt.Session) sessionRow {
 
 func (r sessionRow) session() ginjwt.Session {
 	s := ginjwt.Session{
-		ID:         r.ID,
-		UserID:     r.UserID,
-		CreatedAt:  r.CreatedAt.UTC(),
-		LastUsedAt: r.LastUsedAt.UTC(),
-		ExpiresAt:  r.ExpiresAt.UTC(),
-		UserAgent:  r.UserAgent,
-		IP:         r.IP,
+		ID:                 r.ID,
+		UserID:             r.UserID,
+		CreatedAt:          r.CreatedAt.UTC(),
+		LastUsedAt:         r.LastUsedAt.UTC(),
+		ExpiresAt:          r.ExpiresAt.UTC(),
+		UserAgent:          r.UserAgent,
+		IP:                 r.IP,
+		CredentialsVersion: r.CredVersion,
 	}
 	if r.RevokedAt != nil {
 		s.RevokedAt = r.RevokedAt.UTC()

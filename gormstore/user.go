@@ -31,6 +31,10 @@ type User struct {
 	// PasswordHash is the encoded password hash, or "" for a user who
 	// cannot sign in with a password.
 	PasswordHash string `gorm:"column:password_hash;not null" json:"-"`
+	// CredVersion counts password changes; a session created under an
+	// older count is dead (see ginjwt.User.CredentialsVersion). Existing
+	// tables gain the column with 0 at Migrate.
+	CredVersion int64 `gorm:"column:credentials_version;not null;default:0" json:"-"`
 	// Active reports whether the user may authenticate at all.
 	Active bool `gorm:"column:is_active;not null" json:"is_active"`
 	// Staff reports whether the user may use staff-only routes.
@@ -57,6 +61,9 @@ func (u User) IsActive() bool { return u.Active }
 
 // IsStaff reports whether the user may use staff-only routes.
 func (u User) IsStaff() bool { return u.Staff }
+
+// CredentialsVersion returns the number of password changes.
+func (u User) CredentialsVersion() int64 { return u.CredVersion }
 
 // IsSuperuser reports the Superuser flag.
 func (u User) IsSuperuser() bool { return u.Superuser }

@@ -27,10 +27,11 @@ var _ ginjwt.UserStore[appUser] = (*Store[appUser])(nil)
 // plainUser satisfies ginjwt.User without embedding gormstore.User.
 type plainUser struct{ ID string }
 
-func (u plainUser) Subject() string        { return u.ID }
-func (u plainUser) HashedPassword() string { return "" }
-func (u plainUser) IsActive() bool         { return true }
-func (u plainUser) IsStaff() bool          { return false }
+func (u plainUser) Subject() string           { return u.ID }
+func (u plainUser) HashedPassword() string    { return "" }
+func (u plainUser) IsActive() bool            { return true }
+func (u plainUser) IsStaff() bool             { return false }
+func (u plainUser) CredentialsVersion() int64 { return 0 }
 
 // pointerUser embeds *gormstore.User, which the store cannot fill.
 type pointerUser struct{ *User }

@@ -78,12 +78,14 @@ func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error)
 	return *u, nil
 }
 
-// SetPasswordHash replaces the user's password hash and moves updated_at,
-// or returns ginjwt.ErrUserNotFound.
+// SetPasswordHash replaces the user's password hash, increments its
+// credentials version and moves updated_at, in one UPDATE, or returns
+// ginjwt.ErrUserNotFound.
 func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return s.updateUser(ctx, "SetPasswordHash", id, map[string]any{
-		"password_hash": hash,
-		"updated_at":    now(),
+		"password_hash":       hash,
+		"credentials_version": gorm.Expr("credentials_version + 1"),
+		"updated_at":          now(),
 	})
 }
 

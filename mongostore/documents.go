@@ -18,6 +18,9 @@ type sessionDoc struct {
 	RevokedAt  *time.Time `bson:"revoked_at"` // null while not revoked
 	UserAgent  string     `bson:"user_agent"`
 	IP         string     `bson:"ip"`
+	// CredVersion is the user's credentials version at creation; absent
+	// (0) in documents written before it existed.
+	CredVersion int64 `bson:"credentials_version"`
 }
 
 // tokenDoc is a document of the refresh_tokens collection: one refresh
@@ -65,13 +68,14 @@ func dbTime(t time.Time) time.Time {
 
 func newSessionDoc(s ginjwt.Session) sessionDoc {
 	d := sessionDoc{
-		ID:         s.ID,
-		UserID:     s.UserID,
-		CreatedAt:  dbTime(s.CreatedAt),
-		LastUsedAt: dbTime(s.LastUsedAt),
-		ExpiresAt:  dbTime(s.ExpiresAt),
-		UserAgent:  strings.ToValidUTF8(s.UserAgent, "\uFFFD"),
-		IP:         strings.ToValidUTF8(s.IP, "\uFFFD"),
+		ID:          s.ID,
+		UserID:      s.UserID,
+		CreatedAt:   dbTime(s.CreatedAt),
+		LastUsedAt:  dbTime(s.LastUsedAt),
+		ExpiresAt:   dbTime(s.ExpiresAt),
+		UserAgent:   strings.ToValidUTF8(s.UserAgent, "\uFFFD"),
+		IP:          strings.ToValidUTF8(s.IP, "\uFFFD"),
+		CredVersion: s.CredentialsVersion,
 	}
 	if !s.RevokedAt.IsZero() {
 		r := dbTime(s.RevokedAt)
@@ -82,13 +86,14 @@ func newSessionDoc(s ginjwt.Session) sessionDoc {
 
 func (d sessionDoc) session() ginjwt.Session {
 	s := ginjwt.Session{
-		ID:         d.ID,
-		UserID:     d.UserID,
-		CreatedAt:  d.CreatedAt.UTC(),
-		LastUsedAt: d.LastUsedAt.UTC(),
-		ExpiresAt:  d.ExpiresAt.UTC(),
-		UserAgent:  d.UserAgent,
-		IP:         d.IP,
+		ID:                 d.ID,
+		UserID:             d.UserID,
+		CreatedAt:          d.CreatedAt.UTC(),
+		LastUsedAt:         d.LastUsedAt.UTC(),
+		ExpiresAt:          d.ExpiresAt.UTC(),
+		UserAgent:          d.UserAgent,
+		IP:                 d.IP,
+		CredentialsVersion: d.CredVersion,
 	}
 	if d.RevokedAt != nil {
 		s.RevokedAt = d.RevokedAt.UTC()

@@ -31,6 +31,10 @@ type User struct {
 	// PasswordHash is the encoded password hash, or "" for a user who
 	// cannot sign in with a password.
 	PasswordHash string `bson:"password_hash" json:"-"`
+	// CredVersion counts password changes; a session created under an
+	// older count is dead (see ginjwt.User.CredentialsVersion). Documents
+	// written before it existed read as 0.
+	CredVersion int64 `bson:"credentials_version" json:"-"`
 	// Active users may authenticate; CreateUser sets it.
 	Active bool `bson:"is_active" json:"is_active"`
 	// Staff users may use staff-only routes.
@@ -61,6 +65,9 @@ func (u User) IsActive() bool { return u.Active }
 
 // IsStaff reports whether the user may use staff-only routes.
 func (u User) IsStaff() bool { return u.Staff }
+
+// CredentialsVersion returns the number of password changes.
+func (u User) CredentialsVersion() int64 { return u.CredVersion }
 
 // baseUser is implemented by *User and, through promotion, by a pointer to
 // any struct type that embeds User by value. [New] relies on it to reach

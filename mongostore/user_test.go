@@ -242,10 +242,11 @@ type (
 	}
 )
 
-func (u ownUser) Subject() string        { return u.ID }
-func (u ownUser) HashedPassword() string { return "" }
-func (u ownUser) IsActive() bool         { return true }
-func (u ownUser) IsStaff() bool          { return false }
+func (u ownUser) Subject() string           { return u.ID }
+func (u ownUser) HashedPassword() string    { return "" }
+func (u ownUser) IsActive() bool            { return true }
+func (u ownUser) IsStaff() bool             { return false }
+func (u ownUser) CredentialsVersion() int64 { return 0 }
 
 func TestNewRefusesWrongUserTypes(t *testing.T) {
 	client, err := mongo.Connect(options.Client().ApplyURI("mongodb://127.0.0.1:1"))

@@ -87,12 +87,16 @@ func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error)
 	return u, nil
 }
 
-// SetPasswordHash replaces the user's password hash (and moves
-// updated_at), or returns ginjwt.ErrUserNotFound.
+// SetPasswordHash replaces the user's password hash, increments its
+// credentials version (and moves updated_at) in one update, or returns
+// ginjwt.ErrUserNotFound.
 func (s *Store[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return s.updateUser(ctx, id, bson.D{
-		{Key: "password_hash", Value: hash},
-		{Key: "updated_at", Value: dbTime(time.Now())},
+		{Key: "$set", Value: bson.D{
+			{Key: "password_hash", Value: hash},
+			{Key: "updated_at", Value: dbTime(time.Now())},
+		}},
+		{Key: "$inc", Value: bson.D{{Key: "credentials_version", Value: int64(1)}}},
 	})
 }
 
@@ -122,10 +126,10 @@ func (s *Store[U]) SwapPasswordHash(ctx context.Context, id, oldHash, newHash st
 // RecordLogin sets the user's last_login to at, or returns
 // ginjwt.ErrUserNotFound.
 func (s *Store[U]) RecordLogin(ctx context.Context, id string, at time.Time) error {
-	return s.updateUser(ctx, id, bson.D{{Key: "last_login", Value: dbTime(at)}})
+	return s.updateUser(ctx, id, bson.D{{Key: "$set", Value: bson.D{{Key: "last_login", Value: dbTime(at)}}}})
 }
 
-func (s *Store[U]) updateUser(ctx context.Context, id string, set bson.D) error {
+func (s *Store[U]) updateUser(ctx context.Context, id string, update bson.D) error {
 	oid, ok := parseID(id)
 	if !ok {
 		return ginjwt.ErrUserNotFound
@@ -134,7 +138,7 @@ func (s *Store[U]) updateUser(ctx context.Context, id string, set bson.D) error 
 	defer cancel()
 	res, err := s.users.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: oid}},
-		bson.D{{Key: "$set", Value: set}})
+		update)
 	if err != nil {
 		return fmt.Errorf("mongostore: update user: %w", err)
 	}

@@ -70,11 +70,12 @@ func (s *Store) CreateUser(ctx context.Context, nu ginjwt.NewUser) (User, error)
 	return u, nil
 }
 
-// SetPasswordHash replaces the user's password hash ("" removes it), or
-// returns ginjwt.ErrUserNotFound.
+// SetPasswordHash replaces the user's password hash ("" removes it) and
+// increments its credentials version, or returns ginjwt.ErrUserNotFound.
 func (s *Store) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return s.update(ctx, id, func(u *User) {
 		u.PasswordHash = hash
+		u.CredVersion++
 		u.UpdatedAt = time.Now().UTC()
 	})
 }

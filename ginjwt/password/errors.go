@@ -21,3 +21,8 @@ var (
 // (see [MaxMemory] and the other limits). [Hasher.Verify] returns it wrapped
 // with a detail that never contains the hash itself.
 var ErrInvalidHash = errors.New("password: invalid hash")
+
+// ErrBusy: too many callers were already waiting for a hashing slot
+// (Options.MaxQueue), or none came free within Options.MaxWait. The server
+// is overloaded; an HTTP layer answers 503 with Retry-After.
+var ErrBusy = errors.New("password: busy: too many hashes waiting")

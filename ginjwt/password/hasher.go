@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -17,9 +19,10 @@ import (
 // verifications run at once; the other callers wait for a slot, or for
 // their context to end.
 type Hasher struct {
-	opts  Options
-	slots chan struct{} // a buffered channel used as a counting semaphore
-	dummy func() (string, error)
+	opts    Options
+	slots   chan struct{} // a buffered channel used as a counting semaphore
+	waiting atomic.Int64  // callers waiting for a slot, at most opts.MaxQueue
+	dummy   func() (string, error)
 }
 
 // New returns a Hasher for o, with the defaults of [Options] filled in. A
@@ -158,7 +161,8 @@ func (h *Hasher) VerifyDummy(ctx context.Context, pw string) error {
 }
 
 // acquire takes a hashing slot, or returns ctx.Err(), wrapped, once ctx
-// ends. The returned func gives the slot back.
+// ends, or ErrBusy when the queue is full or the wait too long. The
+// returned func gives the slot back.
 func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
 	// Checked first: select picks at random among ready cases, and an ended
 	// context must not win a free slot.
@@ -168,8 +172,22 @@ func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
 	select {
 	case h.slots <- struct{}{}:
 		return h.releaseSlot, nil
+	default:
+	}
+	if h.waiting.Add(1) > int64(h.opts.MaxQueue) {
+		h.waiting.Add(-1)
+		return nil, fmt.Errorf("%w (%d waiting)", ErrBusy, h.opts.MaxQueue)
+	}
+	defer h.waiting.Add(-1)
+	timer := time.NewTimer(h.opts.MaxWait)
+	defer timer.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return h.releaseSlot, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("password: waiting for a hashing slot: %w", ctx.Err())
+	case <-timer.C:
+		return nil, fmt.Errorf("%w (no slot within %s)", ErrBusy, h.opts.MaxWait)
 	}
 }
 

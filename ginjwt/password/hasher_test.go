@@ -264,3 +264,34 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d slots still taken after the calls returned", n)
 	}
 }
+
+func TestAcquireIsBoundedInQueueAndWait(t *testing.T) {
+	o := TestingOptions()
+	o.Concurrency, o.MaxQueue, o.MaxWait = 1, 1, time.Hour
+	h := MustNew(o)
+	h.slots <- struct{}{} // the only slot is taken
+	h.waiting.Add(1)      // and the only queue place
+	_, err := h.Hash(context.Background(), "a long enough password")
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("a full queue: got %v, want ErrBusy", err)
+	}
+	h.waiting.Add(-1)
+
+	o.MaxWait = time.Millisecond
+	h2 := MustNew(o)
+	h2.slots <- struct{}{}
+	_, err = h2.Hash(context.Background(), "a long enough password")
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("no slot within MaxWait: got %v, want ErrBusy", err)
+	}
+	if n := h2.waiting.Load(); n != 0 {
+		t.Fatalf("%d waiters left behind", n)
+	}
+	<-h2.slots
+	if _, err := h2.Hash(context.Background(), "a long enough password"); err != nil {
+		t.Fatalf("a free slot: %v", err)
+	}
+	if _, err := New(Options{MaxQueue: -1}); err == nil || !strings.Contains(err.Error(), "MaxQueue") {
+		t.Fatalf("negative MaxQueue: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package password
 import (
 	"fmt"
 	"runtime"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -101,7 +102,17 @@ type Options struct {
 	// once; the others wait for a slot. 0 means runtime.GOMAXPROCS(0). Peak
 	// hashing memory is about Concurrency × Argon2.Memory.
 	Concurrency int
+	// MaxQueue is how many callers may wait for a slot at once; one more
+	// gets [ErrBusy] at once, so that a flood of sign-ins is answered
+	// quickly instead of piling up goroutines. 0 means 32 × Concurrency.
+	MaxQueue int
+	// MaxWait is how long a caller waits for a slot before it gets
+	// [ErrBusy]. 0 means 5s.
+	MaxWait time.Duration
 }
+
+// DefaultMaxWait is how long a caller waits for a hashing slot by default.
+const DefaultMaxWait = 5 * time.Second
 
 // TestingOptions returns very cheap parameters for tests: argon2id with
 // 64 KiB of memory and 1 pass, and bcrypt.MinCost should Algorithm be set to
@@ -162,6 +173,18 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Concurrency < 1 {
 		return o, fmt.Errorf("password: Options.Concurrency: %d is below 1", o.Concurrency)
+	}
+	switch {
+	case o.MaxQueue == 0:
+		o.MaxQueue = 32 * o.Concurrency
+	case o.MaxQueue < 0:
+		return o, fmt.Errorf("password: Options.MaxQueue: %d is negative", o.MaxQueue)
+	}
+	switch {
+	case o.MaxWait == 0:
+		o.MaxWait = DefaultMaxWait
+	case o.MaxWait < 0:
+		return o, fmt.Errorf("password: Options.MaxWait: %s is negative", o.MaxWait)
 	}
 	return o, nil
 }

@@ -20,6 +20,8 @@ func TestNewDefaults(t *testing.T) {
 		MinLength:   8,
 		MaxLength:   256,
 		Concurrency: runtime.GOMAXPROCS(0),
+		MaxQueue:    32 * runtime.GOMAXPROCS(0),
+		MaxWait:     DefaultMaxWait,
 	}
 	if got := h.Options(); got != want {
 		t.Errorf("Options() = %+v, want %+v", got, want)

@@ -31,6 +31,7 @@ func testSwapPasswordHash[U ginjwt.User](t *testing.T, e *env[U]) {
 	got, err = e.users.FindUserByID(e.ctx, u.Subject())
 	require.NoError(t, err)
 	assert.Equal(t, "$new-2", got.HashedPassword())
+	assert.Equal(t, u.CredentialsVersion(), got.CredentialsVersion(), "a hash upgrade keeps the password: CredentialsVersion must not move")
 
 	swapped, err = swapper.SwapPasswordHash(e.ctx, u.Subject(), old, "$new-3")
 	require.NoError(t, err)

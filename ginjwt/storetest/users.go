@@ -108,14 +108,20 @@ func testSetPasswordHash[U ginjwt.User](t *testing.T, e *env[U]) {
 	nu := e.newUser("carol@example.com")
 	u := e.createUser(nu)
 	other := e.user()
+	assert.Zero(t, u.CredentialsVersion(), "a new user's CredentialsVersion is 0")
 
-	for _, hash := range []string{fakeHash(), "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", ""} {
+	for i, hash := range []string{fakeHash(), "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy", ""} {
 		require.NoError(t, e.users.SetPasswordHash(e.ctx, u.Subject(), hash), "SetPasswordHash of an existing user must succeed")
 
 		got, err := e.users.FindUserByID(e.ctx, u.Subject())
 		require.NoError(t, err)
 		assert.Equal(t, hash, got.HashedPassword(), "SetPasswordHash replaces the hash (also by \"\", which removes it: beware ORMs that skip zero values)")
 		assert.True(t, got.IsActive(), "SetPasswordHash must not change IsActive()")
+		assert.Equal(t, int64(i+1), got.CredentialsVersion(), "every SetPasswordHash increments CredentialsVersion by one, in the same write")
+		require.NoError(t, e.users.RecordLogin(e.ctx, u.Subject(), e.base))
+		got, err = e.users.FindUserByID(e.ctx, u.Subject())
+		require.NoError(t, err)
+		assert.Equal(t, int64(i+1), got.CredentialsVersion(), "RecordLogin leaves CredentialsVersion alone")
 
 		got, err = e.users.FindUserByEmail(e.ctx, nu.NormalizedEmail)
 		require.NoError(t, err)

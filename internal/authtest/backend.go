@@ -60,6 +60,7 @@ func Run[U ginjwt.User](t *testing.T, newBackend func(t *testing.T) Backend[U]) 
 		{"ConcurrentSignup", ConcurrentSignup[U]},
 		{"Restart", Restart[U]},
 		{"Throttle", Throttle[U]},
+		{"SigninRacingPasswordChange", SigninRacingPasswordChange[U]},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) { sc.run(t, newBackend(t)) })

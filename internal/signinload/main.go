@@ -37,7 +37,7 @@ func main() {
 	hasher := password.MustNew(password.Options{Concurrency: *slots})
 	cfg := ginjwt.Config[memstore.User]{
 		SigningKey: bytes.Repeat([]byte("k"), 32), Users: store, Sessions: store, Passwords: hasher,
-		Throttle: ginjwt.NewMemoryThrottle(1<<30, time.Minute), // measure hashing, not the throttle
+		Throttle: ginjwt.NewMemoryThrottle(1<<30, time.Minute, 0), // measure hashing, not the throttle
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	r := gin.New()
