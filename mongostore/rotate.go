@@ -72,7 +72,15 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	}
 
 	if err := s.insertToken(ctx, newHash, d.ID, now, expiresAt); err != nil {
-		s.unspend(ctx, oldHash, "")
+		// The insert may have been applied although it reported an error
+		// (a reply lost on the way back), so remove the new token too;
+		// unless it failed as a duplicate, which means the hash is
+		// another token's.
+		undoNew := newHash
+		if mongo.IsDuplicateKeyError(err) {
+			undoNew = ""
+		}
+		s.unspend(ctx, oldHash, undoNew)
 		return fail(err)
 	}
 	var updated sessionDoc
@@ -91,7 +99,8 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		return s.sessionAfterWin(ctx, d)
 	}
 	if err != nil {
-		s.unspend(ctx, oldHash, newHash)
+		// The update may have been applied all the same.
+		s.undoRotation(ctx, d.ID, oldHash, newHash)
 		return fail(err)
 	}
 
@@ -99,6 +108,19 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	// revocation; see revoke.go.
 	revoked, err := s.enforceRevocation(ctx, d.ID)
 	if err != nil {
+		// The rotation is written, but whether the session was revoked
+		// meanwhile is unknown. Reporting it as a success would hand out
+		// a new refresh token on the strength of a check that did not
+		// run, and could leave a revocation erased by the update above
+		// with nothing to restore it. Failing without undoing the spend
+		// (as this did) made the client's retry of the same token look
+		// like reuse, so that ginjwt revoked the client's own session
+		// and reported a theft. So undo it, as every other failure after
+		// the spend does: no new token is issued, the old one works
+		// again, and the retry runs this re-check again, which restores
+		// any revocation. undoRotation also retries the re-check itself,
+		// on a context of its own.
+		s.undoRotation(ctx, d.ID, oldHash, newHash)
 		return fail(err)
 	}
 	if revoked {
@@ -124,6 +146,18 @@ func (s *Store[U]) reuseError(ctx context.Context, d sessionDoc, oldHash string)
 		return fmt.Errorf("load spent token: %w", err)
 	}
 	return &ginjwt.ReuseError{Session: d.session(), SpentAt: sp.SpentAt.UTC()}
+}
+
+// undoRotation undoes a rotation that won, wrote its session update and
+// then failed. As on FerretDB that update may have erased a concurrent
+// revocation (see revoke.go), the revocation is enforced again before the
+// old token is made to work again. Both steps are best effort, on a
+// context that survives ctx.
+func (s *Store[U]) undoRotation(ctx context.Context, sessionID, oldHash, newHash string) {
+	rctx, cancel := s.detached(ctx)
+	s.enforceRevocation(rctx, sessionID)
+	cancel()
+	s.unspend(ctx, oldHash, newHash)
 }
 
 // unspend undoes a rotation that won but could not finish, so that the old
