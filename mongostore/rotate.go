@@ -24,6 +24,22 @@ import (
 // spent_refresh_tokens document: the caller whose insert succeeds is the
 // winner; every other caller gets a duplicate-key error, which means the
 // token was already spent.
+//
+// The spend also carries an id of its own attempt, so that a rotation
+// whose insert reports an error can remove its spend without the risk of
+// removing the spend of a concurrent winner: an insert can be applied
+// although its reply is lost, and leaving that spend in place would make
+// the client's retry of the same token look like reuse.
+
+// spendDoc is the spentDoc that a rotation inserts, with the id of the
+// attempt. Its fields other than Attempt are spentDoc's, which reads it.
+type spendDoc struct {
+	Hash      string        `bson:"_id"`
+	SessionID string        `bson:"session_id"`
+	SpentAt   time.Time     `bson:"spent_at"`
+	CheckAt   time.Time     `bson:"check_at"`
+	Attempt   bson.ObjectID `bson:"attempt"`
+}
 
 // RotateRefreshToken spends the refresh token whose hash is oldHash and
 // makes newHash a live refresh token of its session, moving the session's
@@ -58,16 +74,20 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	}
 
 	// The decision.
-	_, err = s.spent.InsertOne(ctx, spentDoc{
+	spend := spendDoc{
 		Hash:      oldHash,
 		SessionID: d.ID,
 		SpentAt:   now,
 		CheckAt:   expiresAt,
-	})
+		Attempt:   bson.NewObjectID(),
+	}
+	_, err = s.spent.InsertOne(ctx, spend)
 	if mongo.IsDuplicateKeyError(err) {
 		return fail(s.reuseError(ctx, d, oldHash))
 	}
 	if err != nil {
+		// The insert may have been applied all the same.
+		s.unspend(ctx, spend, "")
 		return fail(err)
 	}
 
@@ -80,7 +100,7 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		if mongo.IsDuplicateKeyError(err) {
 			undoNew = ""
 		}
-		s.unspend(ctx, oldHash, undoNew)
+		s.unspend(ctx, spend, undoNew)
 		return fail(err)
 	}
 	var updated sessionDoc
@@ -100,7 +120,7 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	}
 	if err != nil {
 		// The update may have been applied all the same.
-		s.undoRotation(ctx, d.ID, oldHash, newHash)
+		s.undoRotation(ctx, spend, newHash)
 		return fail(err)
 	}
 
@@ -120,7 +140,7 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		// again, and the retry runs this re-check again, which restores
 		// any revocation. undoRotation also retries the re-check itself,
 		// on a context of its own.
-		s.undoRotation(ctx, d.ID, oldHash, newHash)
+		s.undoRotation(ctx, spend, newHash)
 		return fail(err)
 	}
 	if revoked {
@@ -153,21 +173,23 @@ func (s *Store[U]) reuseError(ctx context.Context, d sessionDoc, oldHash string)
 // revocation (see revoke.go), the revocation is enforced again before the
 // old token is made to work again. Both steps are best effort, on a
 // context that survives ctx.
-func (s *Store[U]) undoRotation(ctx context.Context, sessionID, oldHash, newHash string) {
+func (s *Store[U]) undoRotation(ctx context.Context, spend spendDoc, newHash string) {
 	rctx, cancel := s.detached(ctx)
-	s.enforceRevocation(rctx, sessionID)
+	s.enforceRevocation(rctx, spend.SessionID)
 	cancel()
-	s.unspend(ctx, oldHash, newHash)
+	s.unspend(ctx, spend, newHash)
 }
 
-// unspend undoes a rotation that won but could not finish, so that the old
-// token still works and the client is not signed out by a store failure.
-// It is best effort: the store is likely failing already.
-func (s *Store[U]) unspend(ctx context.Context, oldHash, newHash string) {
+// unspend undoes a rotation that spent (or may have spent) a token but
+// could not finish, so that the old token still works and the client is
+// not signed out by a store failure. It removes the spend only if it is
+// this attempt's, and newHash unless it is empty. It is best effort: the
+// store is likely failing already.
+func (s *Store[U]) unspend(ctx context.Context, spend spendDoc, newHash string) {
 	ctx, cancel := s.detached(ctx)
 	defer cancel()
 	if newHash != "" {
 		s.tokens.DeleteOne(ctx, bson.D{{Key: "_id", Value: newHash}})
 	}
-	s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: oldHash}})
+	s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: spend.Hash}, {Key: "attempt", Value: spend.Attempt}})
 }

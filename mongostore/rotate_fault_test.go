@@ -35,6 +35,8 @@ import (
 //     the write is known to be applied) and then breaks the connection
 //     instead of handing the reply over: a write that committed although
 //     the caller sees a network error.
+//   - cutInsert breaks the connection instead of sending the command: a
+//     write that was never applied.
 //
 // Commands are matched by their name and collection, which the driver
 // encodes as the first element of the OP_MSG body: a BSON string element
@@ -51,6 +53,7 @@ type faultDialer struct {
 	failed    int    // commands rewritten so far
 	dropped   int    // replies dropped so far
 	dropArmed bool   // drop the reply of the next match only
+	cut       []byte // command to cut the connection at, once
 }
 
 // commandPattern is how the driver encodes the start of command on coll.
@@ -85,6 +88,14 @@ func (d *faultDialer) dropInsertReply(coll string) {
 	d.drop, d.dropArmed = commandPattern("insert", coll), true
 }
 
+// cutInsert breaks the connection of the next insert into coll before it
+// is sent.
+func (d *faultDialer) cutInsert(coll string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cut = commandPattern("insert", coll)
+}
+
 func (d *faultDialer) counts() (failed, dropped int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -109,6 +120,12 @@ type faultConn struct {
 func (c *faultConn) Write(b []byte) (int, error) {
 	d := c.d
 	d.mu.Lock()
+	if d.cut != nil && bytes.Contains(b, d.cut) {
+		d.cut = nil
+		d.mu.Unlock()
+		c.Conn.Close()
+		return 0, errors.New("faultConn: connection lost before the command was sent (injected)")
+	}
 	if d.fail != nil {
 		if i := bytes.Index(b, d.fail); i >= 0 {
 			b = bytes.Clone(b)
@@ -223,5 +240,56 @@ func TestRotateUndoesTheSpendWhenTheRevocationCheckFails(t *testing.T) {
 	}
 	if _, err := s.RotateRefreshToken(ctx, "h0", "h3", at.Add(time.Minute), exp); !errors.Is(err, ginjwt.ErrRefreshTokenReused) {
 		t.Fatalf("rotate h0 a third time: error = %v; want reuse, it was spent by the retry", err)
+	}
+}
+
+// A spend whose insert was applied but whose reply was lost is not left
+// in place either: the same retry must win.
+func TestRotateUndoesASpendWhoseReplyWasLost(t *testing.T) {
+	s, db, faults := newFaultStore(t)
+	ctx := t.Context()
+	now := base()
+	createSession(t, s, "s1", "u1", "h0", now)
+
+	at, exp := now.Add(time.Minute), now.Add(2*time.Hour)
+	faults.dropInsertReply("spent_refresh_tokens")
+	_, err := s.RotateRefreshToken(ctx, "h0", "h1", at, exp)
+	t.Logf("first attempt, spend's reply lost: %v", err)
+	if _, dropped := faults.counts(); dropped != 1 {
+		t.Fatalf("replies dropped = %d, want 1: the spend was not reached", dropped)
+	}
+	if err == nil || errors.Is(err, ginjwt.ErrRefreshTokenReused) || errors.Is(err, ginjwt.ErrSessionNotFound) {
+		t.Fatalf("RotateRefreshToken with the spend's reply lost: error = %v, want an outage", err)
+	}
+
+	if _, err := s.RotateRefreshToken(ctx, "h0", "h1", at, exp); err != nil {
+		t.Fatalf("retry of the same refresh token: %v; want it to win (the failed attempt must not have spent it)", err)
+	}
+	assertNotRevoked(t, s, db, "s1", at)
+}
+
+// Undoing a spend whose insert failed never removes another rotation's
+// spend: if it did, a spent token would work again.
+func TestRotateWhoseSpendFailedKeepsTheWinnersSpend(t *testing.T) {
+	s, _, faults := newFaultStore(t)
+	ctx := t.Context()
+	now := base()
+	createSession(t, s, "s1", "u1", "h0", now)
+	at, exp := now.Add(time.Minute), now.Add(2*time.Hour)
+	if _, err := s.RotateRefreshToken(ctx, "h0", "h1", at, exp); err != nil {
+		t.Fatalf("first rotation: %v", err)
+	}
+
+	// A replay of h0 whose spend never reaches the server: it fails, and
+	// its undo finds h0 spent by the first rotation.
+	faults.cutInsert("spent_refresh_tokens")
+	_, err := s.RotateRefreshToken(ctx, "h0", "h2", at, exp)
+	if err == nil || errors.Is(err, ginjwt.ErrRefreshTokenReused) {
+		t.Fatalf("replay with its spend cut: error = %v, want an outage", err)
+	}
+
+	_, err = s.RotateRefreshToken(ctx, "h0", "h3", at, exp)
+	if !errors.Is(err, ginjwt.ErrRefreshTokenReused) {
+		t.Fatalf("another replay of h0: error = %v, want reuse: h0 stays spent", err)
 	}
 }
