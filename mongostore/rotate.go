@@ -24,6 +24,22 @@ import (
 // spent_refresh_tokens document: the caller whose insert succeeds is the
 // winner; every other caller gets a duplicate-key error, which means the
 // token was already spent.
+//
+// The spend also carries an id of its own attempt, so that a rotation
+// whose insert reports an error can remove its spend without the risk of
+// removing the spend of a concurrent winner: an insert can be applied
+// although its reply is lost, and leaving that spend in place would make
+// the client's retry of the same token look like reuse.
+
+// spendDoc is the spentDoc that a rotation inserts, with the id of the
+// attempt. Its fields other than Attempt are spentDoc's, which reads it.
+type spendDoc struct {
+	Hash      string        `bson:"_id"`
+	SessionID string        `bson:"session_id"`
+	SpentAt   time.Time     `bson:"spent_at"`
+	CheckAt   time.Time     `bson:"check_at"`
+	Attempt   bson.ObjectID `bson:"attempt"`
+}
 
 // RotateRefreshToken spends the refresh token whose hash is oldHash and
 // makes newHash a live refresh token of its session, moving the session's
@@ -58,21 +74,33 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	}
 
 	// The decision.
-	_, err = s.spent.InsertOne(ctx, spentDoc{
+	spend := spendDoc{
 		Hash:      oldHash,
 		SessionID: d.ID,
 		SpentAt:   now,
 		CheckAt:   expiresAt,
-	})
+		Attempt:   bson.NewObjectID(),
+	}
+	_, err = s.spent.InsertOne(ctx, spend)
 	if mongo.IsDuplicateKeyError(err) {
 		return fail(s.reuseError(ctx, d, oldHash))
 	}
 	if err != nil {
+		// The insert may have been applied all the same.
+		s.unspend(ctx, spend, "")
 		return fail(err)
 	}
 
 	if err := s.insertToken(ctx, newHash, d.ID, now, expiresAt); err != nil {
-		s.unspend(ctx, oldHash, "")
+		// The insert may have been applied although it reported an error
+		// (a reply lost on the way back), so remove the new token too;
+		// unless it failed as a duplicate, which means the hash is
+		// another token's.
+		undoNew := newHash
+		if mongo.IsDuplicateKeyError(err) {
+			undoNew = ""
+		}
+		s.unspend(ctx, spend, undoNew)
 		return fail(err)
 	}
 	var updated sessionDoc
@@ -91,7 +119,8 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 		return s.sessionAfterWin(ctx, d)
 	}
 	if err != nil {
-		s.unspend(ctx, oldHash, newHash)
+		// The update may have been applied all the same.
+		s.undoRotation(ctx, spend, newHash)
 		return fail(err)
 	}
 
@@ -99,6 +128,19 @@ func (s *Store[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash stri
 	// revocation; see revoke.go.
 	revoked, err := s.enforceRevocation(ctx, d.ID)
 	if err != nil {
+		// The rotation is written, but whether the session was revoked
+		// meanwhile is unknown. Reporting it as a success would hand out
+		// a new refresh token on the strength of a check that did not
+		// run, and could leave a revocation erased by the update above
+		// with nothing to restore it. Failing without undoing the spend
+		// (as this did) made the client's retry of the same token look
+		// like reuse, so that ginjwt revoked the client's own session
+		// and reported a theft. So undo it, as every other failure after
+		// the spend does: no new token is issued, the old one works
+		// again, and the retry runs this re-check again, which restores
+		// any revocation. undoRotation also retries the re-check itself,
+		// on a context of its own.
+		s.undoRotation(ctx, spend, newHash)
 		return fail(err)
 	}
 	if revoked {
@@ -126,14 +168,28 @@ func (s *Store[U]) reuseError(ctx context.Context, d sessionDoc, oldHash string)
 	return &ginjwt.ReuseError{Session: d.session(), SpentAt: sp.SpentAt.UTC()}
 }
 
-// unspend undoes a rotation that won but could not finish, so that the old
-// token still works and the client is not signed out by a store failure.
-// It is best effort: the store is likely failing already.
-func (s *Store[U]) unspend(ctx context.Context, oldHash, newHash string) {
+// undoRotation undoes a rotation that won, wrote its session update and
+// then failed. As on FerretDB that update may have erased a concurrent
+// revocation (see revoke.go), the revocation is enforced again before the
+// old token is made to work again. Both steps are best effort, on a
+// context that survives ctx.
+func (s *Store[U]) undoRotation(ctx context.Context, spend spendDoc, newHash string) {
+	rctx, cancel := s.detached(ctx)
+	s.enforceRevocation(rctx, spend.SessionID)
+	cancel()
+	s.unspend(ctx, spend, newHash)
+}
+
+// unspend undoes a rotation that spent (or may have spent) a token but
+// could not finish, so that the old token still works and the client is
+// not signed out by a store failure. It removes the spend only if it is
+// this attempt's, and newHash unless it is empty. It is best effort: the
+// store is likely failing already.
+func (s *Store[U]) unspend(ctx context.Context, spend spendDoc, newHash string) {
 	ctx, cancel := s.detached(ctx)
 	defer cancel()
 	if newHash != "" {
 		s.tokens.DeleteOne(ctx, bson.D{{Key: "_id", Value: newHash}})
 	}
-	s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: oldHash}})
+	s.spent.DeleteOne(ctx, bson.D{{Key: "_id", Value: spend.Hash}, {Key: "attempt", Value: spend.Attempt}})
 }
