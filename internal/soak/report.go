@@ -85,6 +85,11 @@ func (r *result) print(w io.Writer, o options) []string {
 		first, final := r.Samples[0], r.Samples[r.During-1]
 		fmt.Fprintf(w, "open fds: %d before the load, %d at the end of it, %d at most; threads: %d before, %d at the end\n",
 			first.FDs, final.FDs, maxFDs, first.Threads, final.Threads)
+		if first, final, ok := firstAndLast(r.Samples[:r.During], o.Warmup, r.Elapsed); ok {
+			fmt.Fprintf(w, "RSS (single readings): %.1f MiB at t=%.0fs (the first after the warm-up), %.1f MiB at t=%.0fs (the last under load): %+.1f%%\n",
+				float64(first.RSS)/1024, first.At.Seconds(), float64(final.RSS)/1024, final.At.Seconds(),
+				float64(final.RSS-first.RSS)/float64(first.RSS)*100)
+		}
 		if r.During < len(r.Samples) {
 			after := r.Samples[len(r.Samples)-1]
 			fmt.Fprintf(w, "just after the load: RSS %.1f MiB, %d fds, %d threads\n", float64(after.RSS)/1024, after.FDs, after.Threads)
@@ -151,4 +156,16 @@ func rssGrowth(samples []sample, warmup float64, run, every time.Duration) (warm
 		return warm, last, 0, false
 	}
 	return warm, last, float64(last.RSS-warm.RSS) / float64(warm.RSS), true
+}
+
+// firstAndLast returns the first sample taken once warmup (a fraction) of
+// the run has passed, and the last sample.
+func firstAndLast(samples []sample, warmup float64, run time.Duration) (first, last sample, ok bool) {
+	from := time.Duration(warmup * float64(run))
+	for _, s := range samples {
+		if s.At >= from && s.RSS > 0 {
+			return s, samples[len(samples)-1], true
+		}
+	}
+	return first, last, false
 }

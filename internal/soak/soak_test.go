@@ -60,6 +60,11 @@ func TestRSSGrowthComparesWindowPeaks(t *testing.T) {
 	assert.Equal(t, int64(1200), last.RSS)
 	assert.InDelta(t, 150.0/1050, growth, 1e-9)
 
+	first, final, ok := firstAndLast(samples, 0.2, 100*time.Second)
+	require.True(t, ok)
+	assert.Equal(t, 20*time.Second, first.At)
+	assert.Equal(t, 100*time.Second, final.At)
+
 	_, _, _, ok = rssGrowth(samples[:10], 0.2, 100*time.Second, time.Second)
 	assert.False(t, ok, "no sample after the warm-up")
 }
