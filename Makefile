@@ -5,7 +5,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench rss lint fmt
+.PHONY: run test test-short bench rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -25,6 +25,22 @@ bench:
 # Peak RSS of 200 concurrent sign-ins with the production argon2id parameters.
 rss:
 	$(GO) run ./internal/signinload -n 200
+
+# The example server under wrk and the soak driver for SOAK_DURATION
+# (default 5m): exits non-zero on any 5xx, socket error, or RSS growth over
+# 10% after the warm-up. SOAK_DB=postgres://… runs it on a database it
+# creates (and drops) on that server; see docs/soak.md.
+SOAK_DURATION ?= 5m
+SOAK_DB ?=
+SOAK_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+
+soak:
+	bash scripts/ensure-wrk.sh
+	$(GO) run ./internal/soak -duration '$(SOAK_DURATION)' -db '$(SOAK_DB)'
+
+soak-postgres:
+	bash scripts/ensure-postgres.sh
+	$(MAKE) soak SOAK_DB='$(SOAK_POSTGRES)'
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi

@@ -45,15 +45,7 @@ func serve(ctx context.Context, addr, db string, logger *slog.Logger) error {
 	}
 	defer app.Close()
 
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           app.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
+	srv := newHTTPServer(addr, app.Handler, defaultLimits)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err // say so before claiming to listen

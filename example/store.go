@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -28,16 +29,26 @@ func openStore(ctx context.Context, opts appOptions) (*app, error) {
 		if rest == "" {
 			return nil, fmt.Errorf("-db %q: a sqlite URL needs a file: sqlite://example.db or sqlite:///abs/path.db", url)
 		}
-		return openGorm(ctx, opts, "sqlite "+rest, sqlite.Open(gormstore.SQLiteDSN(rest)))
+		return openGorm(ctx, opts, "sqlite "+rest, sqlite.Open(gormstore.SQLiteDSN(rest)), 0)
 	case "postgres", "postgresql":
-		return openGorm(ctx, opts, "postgres", postgres.Open(url))
+		return openGorm(ctx, opts, "postgres", postgres.Open(url), postgresConns)
 	case "mongodb", "mongodb+srv":
 		return openMongo(ctx, opts, url)
 	}
 	return nil, fmt.Errorf("-db %q: unsupported database; use sqlite://file.db, postgres://… or mongodb://…/dbname", url)
 }
 
-func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.Dialector) (*app, error) {
+// postgresConns bounds the example's PostgreSQL pool, open and idle alike.
+// database/sql keeps only 2 idle connections by default, so any burst of
+// more than 2 concurrent queries opened (and then closed) a connection per
+// extra query, and with no cap a flood of requests could take every
+// connection the server allows (100 by default). A query beyond the cap
+// waits for a free connection, or until its request's client hangs up.
+const postgresConns = 16
+
+// openGorm opens the database and builds the app over it; maxConns, when
+// positive, caps the pool's open connections and keeps as many idle.
+func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.Dialector, maxConns int) (*app, error) {
 	// GORM's own logger stays silent: it would print every expected
 	// constraint violation (a signup with a taken email is a 409, not an
 	// error). Store failures reach the request log through c.Error.
@@ -48,6 +59,11 @@ func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
+	}
+	if maxConns > 0 {
+		sqlDB.SetMaxOpenConns(maxConns)
+		sqlDB.SetMaxIdleConns(maxConns)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	closeDB := func() { _ = sqlDB.Close() }
 	store, err := gormstore.New[gormstore.User](db)
