@@ -17,6 +17,8 @@ type Auth[U User] struct {
 	users    UserStore[U]
 	sessions SessionStore
 	state    *state[U]
+	renderer ErrorRenderer
+	info     *requestInfo // what a request's identity needs of a
 }
 
 // Compile validates cfg, applies its defaults and returns the runtime that
@@ -38,6 +40,15 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 		users:    cfg.Users,
 		sessions: cfg.Sessions,
 		state:    sharedState(cfg.Users, cfg.Sessions),
+	}
+	if a.renderer = cfg.RenderError; a.renderer == nil {
+		a.renderer = DetailJSON
+	}
+	a.info = &requestInfo{render: a.renderer, strict: cfg.StrictAccessors, logger: set.logger}
+	if cfg.Hooks.BeforeSignup != nil || cfg.SignupFields != nil {
+		if _, ok := cfg.Users.(UserCreator[U]); !ok {
+			return nil, configErrorf("Users", "%T does not implement ginjwt.UserCreator, which Hooks.BeforeSignup and SignupFields need", cfg.Users)
+		}
 	}
 	a.state.cache.use(set.cacheTTL)
 	return a, nil

@@ -1,6 +1,7 @@
 package ginjwt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -22,27 +23,54 @@ type badRequest struct {
 
 func (e *badRequest) Error() string { return e.detail }
 
+// Is makes a badRequest match ErrBadRequest, or ErrRequestTooLarge for a
+// 413.
+func (e *badRequest) Is(target error) bool {
+	if e.status == http.StatusRequestEntityTooLarge {
+		return target == ErrRequestTooLarge
+	}
+	return target == ErrBadRequest
+}
+
 func fail400(detail string) *badRequest { return &badRequest{http.StatusBadRequest, detail} }
 
 // bindJSON decodes the request body into v as JSON, whatever Content-Type
 // says, refusing bodies over max bytes. Unknown fields are ignored (never
 // stored: v only has the fields a route accepts).
 func bindJSON(c *gin.Context, max int64, v any) *badRequest {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, max)
-	dec := json.NewDecoder(body)
+	body, bad := readBody(c, max)
+	if bad != nil {
+		return bad
+	}
+	return decodeJSON(body, v)
+}
+
+// readBody reads the request body, refusing bodies over max bytes (413).
+func readBody(c *gin.Context, max int64) ([]byte, *badRequest) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, &badRequest{http.StatusRequestEntityTooLarge, "Request body too large"}
+	case err != nil:
+		return nil, fail400("Could not read the request body")
+	}
+	return body, nil
+}
+
+// decodeJSON decodes body, one JSON value and nothing after it, into v.
+func decodeJSON(body []byte, v any) *badRequest {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	err := dec.Decode(v)
 	if err == nil {
 		if _, e := dec.Token(); e != io.EOF {
 			err = errors.New("trailing data")
 		}
 	}
-	var tooLarge *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &tooLarge):
-		return &badRequest{http.StatusRequestEntityTooLarge, "Request body too large"}
 	case errors.Is(err, io.EOF):
 		return fail400("Request body must be a JSON object")
 	case errors.As(err, &typeErr) && typeErr.Field != "":
@@ -97,19 +125,17 @@ func checkText(field, v string, max int) (string, *badRequest) {
 	return v, nil
 }
 
-func abortBad(c *gin.Context, e *badRequest) {
-	_ = c.Error(e)
-	c.AbortWithStatusJSON(e.status, ErrorBody{Detail: e.detail})
+func (a *Auth[U]) abortBad(c *gin.Context, e *badRequest) {
+	a.fail(c, e.status, e, e.detail)
 }
 
 // abortUnavailable answers 503: a store failed, or the password hasher is
 // overloaded, in which case Retry-After tells the client when to retry.
-func abortUnavailable(c *gin.Context, err error) {
-	_ = c.Error(err)
+func (a *Auth[U]) abortUnavailable(c *gin.Context, err error) {
 	if errors.Is(err, password.ErrBusy) {
 		c.Header("Retry-After", "1")
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgOverloaded})
+		a.fail(c, http.StatusServiceUnavailable, err, msgOverloaded)
 		return
 	}
-	c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgUnavailable})
+	a.fail(c, http.StatusServiceUnavailable, err, msgUnavailable)
 }

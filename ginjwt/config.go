@@ -164,6 +164,30 @@ type Config[U User] struct {
 	// them back with [Claims.Decode].
 	ExtraClaims func(ctx context.Context, u U) (map[string]any, error)
 
+	// Hooks are the application's own logic at each step of the auth
+	// routes (defaults before signup, a sign-in policy, actions after
+	// sign-in, logout, …). See [Hooks] for the order they run in.
+	Hooks Hooks[U]
+
+	// SignupFields, when set, makes signup accept the application's own
+	// fields besides the spec's (a display name, a locale, …), bound,
+	// validated and mapped onto the new user by the application: see
+	// [SignupWith]. Default: only the spec's fields. It needs a Users
+	// store that implements [UserCreator].
+	SignupFields SignupFields[U]
+
+	// RenderError writes the body of every error the middleware and the
+	// routes answer. Default [DetailJSON], {"detail": …}; [ProblemJSON]
+	// answers RFC 9457 problem details. See [ErrorRenderer].
+	RenderError ErrorRenderer
+
+	// StrictAccessors makes [CurrentUser] and [UserFromContext] panic,
+	// instead of only logging, when they are asked for another user type
+	// than this Config's on an authenticated request. They always panic
+	// in gin.TestMode. Prefer [Auth.User], which has no type argument to
+	// get wrong.
+	StrictAccessors bool
+
 	// OnEvent, when set, is called with every security event (failed and
 	// throttled sign-ins, refresh-token reuse, revocations), after it has
 	// been logged. It runs on the request path: keep it fast.

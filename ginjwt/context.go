@@ -2,6 +2,12 @@ package ginjwt
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 )
@@ -14,6 +20,15 @@ type identity[U User] struct {
 	context.Context
 	user   *U
 	claims *Claims
+	info   *requestInfo
+}
+
+// requestInfo is what a request's identity needs of its Auth; one per
+// Auth, shared by every request.
+type requestInfo struct {
+	render ErrorRenderer
+	strict bool
+	logger *slog.Logger
 }
 
 type ctxKey struct{}
@@ -26,20 +41,66 @@ func (id *identity[U]) Value(key any) any {
 	return id.Context.Value(key)
 }
 
+// anyIdentity is implemented by every identity[U], whatever U.
+type anyIdentity interface {
+	tokenClaims() *Claims
+	requestInfo() *requestInfo
+	userType() reflect.Type
+}
+
+func (id *identity[U]) tokenClaims() *Claims      { return id.claims }
+func (id *identity[U]) requestInfo() *requestInfo { return id.info }
+func (id *identity[U]) userType() reflect.Type    { return reflect.TypeFor[U]() }
+
 // attach makes the identity the request's context; the accessors below
 // read it from there.
-func attach[U User](c *gin.Context, user *U, claims *Claims) {
-	c.Request = c.Request.WithContext(&identity[U]{Context: c.Request.Context(), user: user, claims: claims})
+func (a *Auth[U]) attach(c *gin.Context, user *U, claims *Claims) {
+	c.Request = c.Request.WithContext(&identity[U]{Context: c.Request.Context(), user: user, claims: claims, info: a.info})
 }
 
 func identityFrom[U User](ctx context.Context) (*identity[U], bool) {
-	id, ok := ctx.Value(ctxKey{}).(*identity[U])
+	v := ctx.Value(ctxKey{})
+	id, ok := v.(*identity[U])
+	if !ok && v != nil {
+		misuse[U](v.(anyIdentity))
+	}
 	return id, ok
 }
 
+// misuse reports an accessor asked for user type U on a request that was
+// authenticated with another type: code that ignores ok would serve a
+// zero user. It logs once per call site, and panics in gin.TestMode or
+// with Config.StrictAccessors.
+func misuse[U User](id anyIdentity) {
+	msg := fmt.Sprintf("ginjwt: the request was authenticated with user type %v, but the user was asked for as %v; use the Config's type, or Auth.User(c)", id.userType(), reflect.TypeFor[U]())
+	info := id.requestInfo()
+	if info.strict || gin.Mode() == gin.TestMode {
+		panic(msg)
+	}
+	// The call site is the first frame outside this package.
+	var pcs [8]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "github.com/ginjwt/ginjwt/ginjwt.") || !more {
+			if _, seen := misuseSites.LoadOrStore(f.PC, true); !seen {
+				info.logger.Error(msg, "caller", fmt.Sprintf("%s:%d", f.File, f.Line))
+			}
+			return
+		}
+	}
+}
+
+// misuseSites holds the call sites already reported: bounded by the
+// program's code.
+var misuseSites sync.Map
+
 // CurrentUser returns the user the middleware authenticated for this
-// request. ok is false when there is none (no middleware ran, an optional
-// route without a token, or U is not the Config's user type).
+// request. ok is false when there is none (no middleware ran, or an
+// optional route without a token). Asking for another type than the
+// Config's on an authenticated request is a bug: it is logged (and panics
+// in gin.TestMode or with Config.StrictAccessors). [Auth.User] cannot get
+// the type wrong.
 func CurrentUser[U User](c *gin.Context) (u U, ok bool) {
 	return UserFromContext[U](c.Request.Context())
 }
@@ -61,10 +122,24 @@ func UserFromContext[U User](ctx context.Context) (u U, ok bool) {
 
 // ClaimsFromContext is [CurrentClaims] for a context.Context.
 func ClaimsFromContext(ctx context.Context) (*Claims, bool) {
-	if cl, ok := ctx.Value(ctxKey{}).(interface{ tokenClaims() *Claims }); ok {
+	if cl, ok := ctx.Value(ctxKey{}).(anyIdentity); ok {
 		return cl.tokenClaims(), true
 	}
 	return nil, false
 }
 
-func (id *identity[U]) tokenClaims() *Claims { return id.claims }
+// User returns the user this Auth's middleware authenticated for the
+// request, or ok false when there is none. It is [CurrentUser] without a
+// type argument to get wrong.
+func (a *Auth[U]) User(c *gin.Context) (u U, ok bool) {
+	return UserFromContext[U](c.Request.Context())
+}
+
+// renderOf returns the error renderer of the Auth that authenticated the
+// request, or the default.
+func renderOf(c *gin.Context) ErrorRenderer {
+	if id, ok := c.Request.Context().Value(ctxKey{}).(anyIdentity); ok {
+		return id.requestInfo().render
+	}
+	return DetailJSON
+}

@@ -53,6 +53,22 @@ var (
 	ErrForbidden = errors.New("ginjwt: insufficient permission")
 )
 
+// Request errors, as an [ErrorRenderer] sees them.
+var (
+	// ErrBadRequest: a malformed body, a missing or wrongly typed field,
+	// or a value outside the input policy (400).
+	ErrBadRequest = errors.New("ginjwt: bad request")
+	// ErrRequestTooLarge: a body over Config.MaxBodyBytes (413).
+	ErrRequestTooLarge = errors.New("ginjwt: request body too large")
+	// ErrInvalidCredentials: a wrong email or password at sign-in, or a
+	// wrong current password (401).
+	ErrInvalidCredentials = errors.New("ginjwt: invalid credentials")
+	// ErrThrottled: too many attempts on an account from one client (429).
+	ErrThrottled = errors.New("ginjwt: too many attempts")
+	// ErrRejected: a hook refused the request (see [Reject]).
+	ErrRejected = errors.New("ginjwt: rejected")
+)
+
 // invalid wraps cause as a rejected token, with an optional precise reason.
 func invalid(reason, cause error) error {
 	switch {

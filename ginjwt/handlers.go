@@ -2,6 +2,7 @@ package ginjwt
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -17,11 +18,11 @@ type refreshRequest struct {
 func (a *Auth[U]) refresh(c *gin.Context) {
 	var req refreshRequest
 	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		abortBad(c, bad)
+		a.abortBad(c, bad)
 		return
 	}
 	if req.RefreshToken == "" {
-		abortBad(c, fail400("refresh_token is required"))
+		a.abortBad(c, fail400("refresh_token is required"))
 		return
 	}
 	pair, _, err := a.Refresh(c.Request.Context(), req.RefreshToken)
@@ -29,7 +30,10 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 		var detail string
 		switch {
 		case errors.Is(err, ErrStoreUnavailable):
-			abortUnavailable(c, err)
+			a.abortUnavailable(c, err)
+			return
+		case errors.As(err, new(*hookError)):
+			a.abortHook(c, errors.Unwrap(err))
 			return
 		case errors.Is(err, ErrRefreshTokenReused):
 			detail = "Refresh token has already been used; the session has been revoked"
@@ -38,8 +42,7 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 		default:
 			detail = "Invalid or expired refresh token"
 		}
-		_ = c.Error(err)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
+		a.fail(c, http.StatusUnauthorized, err, detail)
 		return
 	}
 	writePair(c, http.StatusOK, pair)
@@ -56,10 +59,13 @@ func (a *Auth[U]) logout(c *gin.Context) {
 	ctx := c.Request.Context()
 	s := Session{ID: id.claims.SessionID, UserID: id.claims.Subject}
 	if err := a.revokeSession(ctx, s, a.set.now().UTC()); err != nil && !errors.Is(err, ErrSessionNotFound) {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	a.report(ctx, Event{Kind: EventSessionRevoked, Time: a.set.now(), UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	if h := a.cfg.Hooks.AfterLogout; h != nil {
+		a.after(ctx, "AfterLogout", h(ctx, *id.user, s.ID))
+	}
 	c.Status(http.StatusNoContent)
 }
 
@@ -67,8 +73,11 @@ func (a *Auth[U]) logoutAll(c *gin.Context) {
 	id := identityOf[U](c)
 	ctx := c.Request.Context()
 	if _, err := a.revokeUser(ctx, id.claims.Subject, c.ClientIP()); err != nil { // reports the event
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
+	}
+	if h := a.cfg.Hooks.AfterLogoutAll; h != nil {
+		a.after(ctx, "AfterLogoutAll", h(ctx, *id.user))
 	}
 	c.Status(http.StatusNoContent)
 }
@@ -86,15 +95,15 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	id := identityOf[U](c)
 	var req passwordRequest
 	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		abortBad(c, bad)
+		a.abortBad(c, bad)
 		return
 	}
 	switch {
 	case req.CurrentPassword == "":
-		abortBad(c, fail400("current_password is required"))
+		a.abortBad(c, fail400("current_password is required"))
 		return
 	case req.NewPassword == "":
-		abortBad(c, fail400("new_password is required"))
+		a.abortBad(c, fail400("new_password is required"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -107,52 +116,54 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	user, err := a.users.FindUserByID(ctx, uid) // the cached copy may be stale
 	switch {
 	case errors.Is(err, ErrUserNotFound):
-		abortAuth(c, invalid(ErrUserInactive, err))
+		a.abortAuth(c, invalid(ErrUserInactive, err))
 		return
 	case err != nil:
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	case !user.IsActive():
-		abortAuth(c, invalid(ErrUserInactive, nil))
+		a.abortAuth(c, invalid(ErrUserInactive, nil))
 		return
 	}
 	ok, _, err := h.Verify(ctx, req.CurrentPassword, user.HashedPassword())
 	if err != nil && !errors.Is(err, password.ErrInvalidHash) {
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	}
 	if !ok {
 		a.report(ctx, Event{Kind: EventPasswordFailed, Time: a.set.now(), UserID: uid, IP: ip})
-		_ = c.Error(errors.New("ginjwt: wrong current password"))
 		// The token was fine, so a plain challenge (spec: every 401 of a
 		// route that takes an access token carries one).
 		c.Header("WWW-Authenticate", "Bearer")
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: "Current password is incorrect"})
+		a.fail(c, http.StatusUnauthorized, fmt.Errorf("%w: wrong current password", ErrInvalidCredentials), "Current password is incorrect")
 		return
 	}
 	_ = a.throttle().Reset(ctx, key) // the current password was right
 	hash, err := h.Hash(ctx, req.NewPassword)
 	if err != nil {
 		if bad := passwordBad(err, "new_password"); bad != nil {
-			abortBad(c, bad)
+			a.abortBad(c, bad)
 			return
 		}
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	}
 	// Sign the new pair before changing anything, so that a failure there
 	// leaves the old password and sessions as they were.
 	next, err := a.newSession(ctx, user, clientOf(c))
 	if err != nil {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	pair, err := a.setPassword(ctx, uid, hash, user.CredentialsVersion(), ip, &next)
 	if err != nil {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	a.report(ctx, Event{Kind: EventPasswordChanged, Time: a.set.now(), UserID: uid, IP: ip})
+	if h := a.cfg.Hooks.AfterPasswordChange; h != nil {
+		a.after(ctx, "AfterPasswordChange", h(ctx, user))
+	}
 	writePair(c, http.StatusOK, pair)
 }
 
@@ -170,7 +181,7 @@ func (a *Auth[U]) listSessions(c *gin.Context) {
 	id := identityOf[U](c)
 	list, err := a.sessions.ListSessions(c.Request.Context(), id.claims.Subject, a.set.now().UTC())
 	if err != nil {
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	}
 	out := make([]SessionView, 0, len(list))
@@ -200,11 +211,10 @@ func (a *Auth[U]) deleteSession(c *gin.Context) {
 	}
 	switch {
 	case errors.Is(err, ErrSessionNotFound):
-		_ = c.Error(err)
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Detail: "Session not found"})
+		a.fail(c, http.StatusNotFound, err, "Session not found")
 		return
 	case err != nil:
-		abortUnavailable(c, storeErr(err))
+		a.abortUnavailable(c, storeErr(err))
 		return
 	}
 	a.report(ctx, Event{Kind: EventSessionRevoked, Time: now, UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})

@@ -61,15 +61,21 @@ func (a *Auth[U]) serve(c *gin.Context, optional bool) {
 			c.Next()
 			return
 		}
-		abortAuth(c, err)
+		a.abortAuth(c, err)
 		return
 	}
 	u, claims, err := a.authenticate(c.Request.Context(), token)
 	if err != nil {
-		abortAuth(c, err)
+		a.abortAuth(c, err)
 		return
 	}
-	attach(c, u, claims)
+	if a.cfg.Hooks.CanSignIn != nil {
+		if err := a.cfg.Hooks.CanSignIn(c.Request.Context(), *u); err != nil {
+			a.abortHook(c, err)
+			return
+		}
+	}
+	a.attach(c, u, claims)
 	c.Next()
 }
 
@@ -135,11 +141,11 @@ func Require[U User](allowed func(u U) bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u, ok := CurrentUser[U](c)
 		if !ok {
-			abortAuth(c, ErrTokenMissing)
+			renderAuthError(c, renderOf(c), ErrTokenMissing)
 			return
 		}
 		if !allowed(u) {
-			abortForbidden(c)
+			abortForbidden(c, renderOf(c))
 			return
 		}
 		c.Next()

@@ -359,8 +359,7 @@ func TestContextAccessors(t *testing.T) {
 		claims2, ok := ginjwt.CurrentClaims(c)
 		require.True(t, ok)
 		require.Same(t, claims, claims2)
-		_, wrongType := ginjwt.CurrentUser[otherUser](c)
-		require.False(t, wrongType)
+		require.Panics(t, func() { ginjwt.CurrentUser[otherUser](c) }, "the wrong user type on an authenticated request panics in gin.TestMode")
 		var ext struct {
 			Plan  string `json:"plan"`
 			Quota int    `json:"quota"`

@@ -31,10 +31,14 @@ const (
 // abortAuth answers a failed authentication: 503 for a store failure,
 // otherwise 401 with the WWW-Authenticate challenge of RFC 6750. The cause
 // goes to c.Error for logging middleware.
-func abortAuth(c *gin.Context, err error) {
-	_ = c.Error(err)
+func (a *Auth[U]) abortAuth(c *gin.Context, err error) {
+	renderAuthError(c, a.renderer, err)
+}
+
+// renderAuthError is abortAuth for callers without an Auth (see Require).
+func renderAuthError(c *gin.Context, render ErrorRenderer, err error) {
 	if errors.Is(err, ErrStoreUnavailable) {
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Detail: msgUnavailable})
+		abortWith(c, render, http.StatusServiceUnavailable, err, msgUnavailable)
 		return
 	}
 	var detail string
@@ -60,12 +64,18 @@ func abortAuth(c *gin.Context, err error) {
 		challenge = `Bearer error="invalid_token", error_description="` + detail + `"`
 	}
 	c.Header("WWW-Authenticate", challenge)
-	c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
+	abortWith(c, render, http.StatusUnauthorized, err, detail)
 }
 
 // abortForbidden answers 403 for a user who lacks a permission.
-func abortForbidden(c *gin.Context) {
-	_ = c.Error(ErrForbidden)
+func abortForbidden(c *gin.Context, render ErrorRenderer) {
 	c.Header("WWW-Authenticate", `Bearer error="insufficient_scope", error_description="`+msgForbidden+`"`)
-	c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Detail: msgForbidden})
+	abortWith(c, render, http.StatusForbidden, ErrForbidden, msgForbidden)
+}
+
+// abortWith answers an error through render and aborts.
+func abortWith(c *gin.Context, render ErrorRenderer, status int, err error, detail string) {
+	_ = c.Error(err)
+	render(c, status, err, detail)
+	c.Abort()
 }

@@ -190,6 +190,9 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	if err != nil {
 		return TokenPair{}, zero, storeErr(err, ErrUserNotFound, ErrUserInactive, ErrSessionNotFound)
 	}
+	if err := a.canSignIn(ctx, u); err != nil {
+		return TokenPair{}, zero, &hookError{err}
+	}
 	next, nextHash := newRefreshToken(sid)
 	pair, err := a.pair(ctx, u, sid, next, now)
 	if err != nil {
@@ -222,6 +225,9 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 		// store may report that rather than fail): the new tokens would
 		// be dead, so say so instead of handing them out.
 		return TokenPair{}, zero, ErrSessionNotFound
+	}
+	if h := a.cfg.Hooks.AfterRefresh; h != nil {
+		a.after(ctx, "AfterRefresh", h(ctx, u))
 	}
 	return pair, u, nil
 }

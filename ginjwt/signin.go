@@ -3,6 +3,7 @@ package ginjwt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 
 const msgBadCredentials = "Invalid email or password"
 
-var errSigninFailed = errors.New("ginjwt: sign-in failed")
+var errSigninFailed = fmt.Errorf("%w: sign-in failed", ErrInvalidCredentials)
 
 // checkSigninEmail refuses, before anything is looked up or remembered,
 // an email that no account can have: longer than an address can be (254
@@ -67,86 +68,6 @@ func (a *Auth[U]) throttle() Throttle {
 	return a.state.throttle
 }
 
-type signupRequest struct {
-	Email     string `json:"email"`
-	Password  string `json:"password"`
-	Username  string `json:"username"`
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
-}
-
-func (a *Auth[U]) signup(c *gin.Context) {
-	var req signupRequest
-	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		abortBad(c, bad)
-		return
-	}
-	nu, bad := a.newUser(req)
-	if bad != nil {
-		abortBad(c, bad)
-		return
-	}
-	ctx := c.Request.Context()
-	hash, err := a.hasher().Hash(ctx, req.Password)
-	if err != nil {
-		if bad := passwordBad(err, "password"); bad != nil {
-			abortBad(c, bad)
-			return
-		}
-		abortUnavailable(c, err)
-		return
-	}
-	nu.PasswordHash = hash
-	u, err := a.users.CreateUser(ctx, nu)
-	switch {
-	case errors.Is(err, ErrUserExists):
-		_ = c.Error(err)
-		c.AbortWithStatusJSON(http.StatusConflict, ErrorBody{Detail: "A user with that email already exists"})
-		return
-	case err != nil:
-		abortUnavailable(c, unavailable(err))
-		return
-	}
-	a.report(ctx, Event{Kind: EventSignUp, Time: a.set.now(), UserID: u.Subject(), IP: c.ClientIP()})
-	c.JSON(http.StatusCreated, u)
-}
-
-// newUser validates a signup request, apart from the password.
-func (a *Auth[U]) newUser(req signupRequest) (NewUser, *badRequest) {
-	var nu NewUser
-	var bad *badRequest
-	if nu.Email, bad = checkEmail(req.Email); bad != nil {
-		return nu, bad
-	}
-	nu.NormalizedEmail = NormalizeEmail(nu.Email)
-	if req.Password == "" {
-		return nu, fail400("password is required")
-	}
-	for _, f := range []struct {
-		name string
-		in   string
-		out  *string
-	}{
-		{"username", req.Username, &nu.Username},
-		{"first_name", req.FirstName, &nu.FirstName},
-		{"last_name", req.LastName, &nu.LastName},
-	} {
-		if *f.out, bad = checkText(f.name, f.in, 150); bad != nil {
-			return nu, bad
-		}
-	}
-	return nu, nil
-}
-
-// passwordBad turns a policy error into a 400, or returns nil.
-func passwordBad(err error, field string) *badRequest {
-	if errors.Is(err, password.ErrPasswordTooShort) || errors.Is(err, password.ErrPasswordTooLong) {
-		// The policy error reads "password: too short: …".
-		return fail400(field + " " + strings.TrimPrefix(err.Error(), "password: "))
-	}
-	return nil
-}
-
 type signinRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -155,19 +76,19 @@ type signinRequest struct {
 func (a *Auth[U]) signin(c *gin.Context) {
 	var req signinRequest
 	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		abortBad(c, bad)
+		a.abortBad(c, bad)
 		return
 	}
 	switch {
 	case req.Email == "":
-		abortBad(c, fail400("email is required"))
+		a.abortBad(c, fail400("email is required"))
 		return
 	case req.Password == "":
-		abortBad(c, fail400("password is required"))
+		a.abortBad(c, fail400("password is required"))
 		return
 	}
 	if bad := checkSigninEmail(req.Email); bad != nil {
-		abortBad(c, bad)
+		a.abortBad(c, bad)
 		return
 	}
 	ctx := c.Request.Context()
@@ -178,7 +99,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	u, err := a.users.FindUserByEmail(ctx, email)
 	found := err == nil
 	if err != nil && !errors.Is(err, ErrUserNotFound) {
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	}
 	key := a.throttleKey("email", email, ip)
@@ -187,32 +108,39 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	}
 	ok, err := a.checkPassword(ctx, u, found, req.Password)
 	if err != nil {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	now := a.set.now()
 	if !ok {
 		a.report(ctx, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
-		_ = c.Error(errSigninFailed) // the event above names the email
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: msgBadCredentials})
+		// The event above names the email; the error need not repeat it.
+		a.fail(c, http.StatusUnauthorized, errSigninFailed, msgBadCredentials)
 		return
 	}
 	_ = a.throttle().Reset(ctx, key)
+	if err := a.canSignIn(ctx, u); err != nil {
+		a.abortHook(c, err)
+		return
+	}
 	next, err := a.newSession(ctx, u, clientOf(c))
 	if err != nil {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	if err := a.users.RecordLogin(ctx, u.Subject(), now.UTC()); err != nil {
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return
 	}
 	pair, err := next.create(ctx)
 	if err != nil {
-		abortUnavailable(c, err)
+		a.abortUnavailable(c, err)
 		return
 	}
 	a.report(ctx, Event{Kind: EventSignIn, Time: now, UserID: u.Subject(), Email: email, IP: ip})
+	if h := a.cfg.Hooks.AfterSignIn; h != nil {
+		a.after(ctx, "AfterSignIn", h(ctx, u))
+	}
 	a.maybePurge()
 	writePair(c, http.StatusOK, pair)
 }
@@ -269,7 +197,7 @@ func (a *Auth[U]) throttled(c *gin.Context, key ThrottleKey, e Event) bool {
 	ctx := c.Request.Context()
 	wait, err := a.throttle().Attempt(ctx, key, a.set.now())
 	if err != nil {
-		abortUnavailable(c, unavailable(err))
+		a.abortUnavailable(c, unavailable(err))
 		return true
 	}
 	if wait <= 0 {
@@ -279,7 +207,6 @@ func (a *Auth[U]) throttled(c *gin.Context, key ThrottleKey, e Event) bool {
 	a.report(ctx, e)
 	secs := int64((wait + time.Second - 1) / time.Second)
 	c.Header("Retry-After", strconv.FormatInt(secs, 10))
-	_ = c.Error(errors.New("ginjwt: throttled"))
-	c.AbortWithStatusJSON(http.StatusTooManyRequests, ErrorBody{Detail: "Too many sign-in attempts; try again in " + strconv.FormatInt(secs, 10) + " seconds"})
+	a.fail(c, http.StatusTooManyRequests, ErrThrottled, "Too many sign-in attempts; try again in "+strconv.FormatInt(secs, 10)+" seconds")
 	return true
 }
