@@ -227,11 +227,29 @@ func (e keyEnv) keySet() (KeySet, error) {
 		}
 		verify = append(verify, k)
 	}
-	ks, err := NewKeySet(active, verify...)
+	ks, err := NewKeySet(active, dedupe(active, verify)...)
 	if err != nil {
 		return KeySet{}, envErrorf(EnvVerifyKeyFiles, "%v", err)
 	}
 	return ks, nil
+}
+
+// dedupe drops verify-only keys that repeat an earlier key (the same kid
+// and algorithm, so the same key material), so that a file-based rotation
+// can name a file that holds the active key as well, as
+// JWT_VERIFY_KEY_FILES=EdDSA:previous.pem,EdDSA:next.pem does between steps.
+// The same kid under another algorithm is still an error.
+func dedupe(active Key, verify []Key) []Key {
+	seen := map[string]string{active.kid: active.Algorithm()}
+	out := verify[:0:0]
+	for _, k := range verify {
+		if alg, ok := seen[k.kid]; ok && alg == k.Algorithm() {
+			continue
+		}
+		seen[k.kid] = k.Algorithm()
+		out = append(out, k)
+	}
+	return out
 }
 
 // verifyKeyFile reads one ALG:path entry of JWT_VERIFY_KEY_FILES.

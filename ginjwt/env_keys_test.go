@@ -66,7 +66,15 @@ func TestLoadEnvKeys(t *testing.T) {
 		{"verify entry without alg", map[string]string{"JWT_SECRET_KEY": secret, "JWT_VERIFY_KEY_FILES": abs("rsa2048.pub.pem")}, nil, "JWT_VERIFY_KEY_FILES"},
 		{"verify entry unknown alg", map[string]string{"JWT_SECRET_KEY": secret, "JWT_VERIFY_KEY_FILES": "XX1:" + oldSecret}, nil, "JWT_VERIFY_KEY_FILES"},
 		{"verify entry bad PEM", map[string]string{"JWT_SECRET_KEY": secret, "JWT_VERIFY_KEY_FILES": "ES256:" + garbage}, nil, "no PEM block"},
-		{"verify entry duplicate", map[string]string{"JWT_ALGORITHM": "EdDSA", "JWT_PRIVATE_KEY_FILE": abs("ed25519.pem"), "JWT_VERIFY_KEY_FILES": "EdDSA:" + abs("ed25519.pub.pem")}, nil, "used twice"},
+		{"one key under two algorithms", map[string]string{"JWT_ALGORITHM": "RS256", "JWT_PRIVATE_KEY_FILE": abs("rsa2048.pem"), "JWT_VERIFY_KEY_FILES": "PS256:" + abs("rsa2048.pub.pem")}, nil, "used twice"},
+		{"a verify file repeating the active key is dropped", map[string]string{"JWT_ALGORITHM": "EdDSA", "JWT_PRIVATE_KEY_FILE": abs("ed25519.pem"),
+			"JWT_VERIFY_KEY_FILES": "EdDSA:" + abs("ed25519.pub.pem") + ",EdDSA:" + abs("ed25519.pem") + ",RS256:" + abs("rsa2048.pub.pem") + ",RS256:" + abs("rsa2048-pkcs1.pub.pem")},
+			func(t *testing.T, ks ginjwt.KeySet) {
+				require.Len(t, ks.Keys(), 2)
+				assert.Equal(t, edKid, ks.Active().KeyID())
+				assert.True(t, ks.Active().CanSign())
+				assert.Equal(t, rsKid, ks.Keys()[1].KeyID())
+			}, ""},
 		{"verify files without a secret", map[string]string{"JWT_VERIFY_KEY_FILES": "HS256:" + oldSecret}, nil, "JWT_SECRET_KEY: required"},
 	}
 	for _, tc := range tests {
