@@ -19,6 +19,9 @@ type app struct {
 	Handler http.Handler
 	Store   string // which store serves it, for the log
 	Close   func()
+	// Reload re-reads the key files and swaps the key set (on SIGHUP); on
+	// an error the old set stays. See keys.go.
+	Reload func() error
 }
 
 type appOptions struct {
@@ -39,19 +42,20 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 }
 
 // build is the server for one user type: the same code for every store.
-func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions ginjwt.SessionStore) (http.Handler, error) {
+// It returns the handler and the function that reloads its keys.
+func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions ginjwt.SessionStore) (http.Handler, func() error, error) {
 	cfg := ginjwt.Config[U]{Users: users, Sessions: sessions, Logger: opts.Logger}
 	if err := ginjwt.LoadEnvFrom(&cfg, opts.Lookup); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(cfg.SigningKey) == 0 {
+	if cfg.Keys.IsZero() && len(cfg.SigningKey) == 0 {
 		cfg.SigningKey = make([]byte, 64)
 		_, _ = rand.Read(cfg.SigningKey)
 		opts.Logger.Warn("example: JWT_SECRET_KEY is not set; using a random key, so tokens will not survive a restart")
 	}
 	auth, err := ginjwt.Compile(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -66,7 +70,7 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		}
 	}
 	if err := r.SetTrustedProxies(proxies); err != nil {
-		return nil, fmt.Errorf("environment variable TRUSTED_PROXIES: %w", err)
+		return nil, nil, fmt.Errorf("environment variable TRUSTED_PROXIES: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(requestLog(opts.Logger), recovery(opts.Logger))
@@ -79,8 +83,11 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		c.JSON(http.StatusOK, gin.H{"name": "ginjwt example", "auth": "/auth", "api": "/api"})
 	})
 	if err := auth.Mount(r.Group("/auth")); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// The public keys, for services that verify our tokens; 404 while the
+	// key set is HMAC only.
+	r.GET("/.well-known/jwks.json", auth.JWKSHandler())
 	api := r.Group("/api", auth.Middleware())
 	api.GET("/profile", func(c *gin.Context) {
 		u, _ := ginjwt.CurrentUser[U](c)
@@ -90,5 +97,5 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		u, _ := ginjwt.CurrentUser[U](c)
 		c.JSON(http.StatusOK, gin.H{"message": "Welcome, staff member", "id": u.Subject()})
 	})
-	return r, nil
+	return r, keyReloader(auth, opts), nil
 }

@@ -179,7 +179,7 @@ func TestStartupErrorsNameTheProblem(t *testing.T) {
 	}{
 		{"bad lifetime", db, env("JWT_ACCESS_TOKEN_LIFETIME", "soon"), "JWT_ACCESS_TOKEN_LIFETIME"},
 		{"short key", db, env("JWT_SECRET_KEY", "short"), "JWT_SECRET_KEY"},
-		{"asymmetric algorithm", db, env("JWT_ALGORITHM", "RS256"), "asymmetric key support"},
+		{"asymmetric algorithm without a key", db, env("JWT_ALGORITHM", "RS256"), "JWT_PRIVATE_KEY_FILE"},
 		{"unknown algorithm", db, env("JWT_ALGORITHM", "XX1"), "JWT_ALGORITHM"},
 		{"bad proxies", db, env("JWT_SECRET_KEY", testSecret, "TRUSTED_PROXIES", "not-a-cidr"), "TRUSTED_PROXIES"},
 		{"unknown scheme", "redis://localhost", env(), "unsupported database"},

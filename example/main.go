@@ -6,8 +6,9 @@
 //	go run ./example -db mongodb://127.0.0.1:27017/ginjwt
 //
 // Token settings come from the environment (JWT_SECRET_KEY, JWT_ALGORITHM,
-// JWT_ACCESS_TOKEN_LIFETIME, …; see the README); TRUSTED_PROXIES lists the
-// proxies whose X-Forwarded-For is believed.
+// JWT_PRIVATE_KEY_FILE, JWT_ACCESS_TOKEN_LIFETIME, …; see the README);
+// SIGHUP re-reads the key files. TRUSTED_PROXIES lists the proxies whose
+// X-Forwarded-For is believed.
 package main
 
 import (
@@ -44,6 +45,7 @@ func serve(ctx context.Context, addr, db string, logger *slog.Logger) error {
 		return err
 	}
 	defer app.Close()
+	defer watchReload(app, logger, nil)() // SIGHUP re-reads the key files
 
 	srv := newHTTPServer(addr, app.Handler, defaultLimits)
 	ln, err := net.Listen("tcp", addr)

@@ -28,15 +28,14 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 	if err != nil {
 		return nil, err
 	}
-	method, err := resolveAlgorithm(set.alg, cfg.SigningKey)
+	keys, err := cfg.keySet() // the secret is copied: later edits to cfg don't leak in
 	if err != nil {
 		return nil, err
 	}
-	key := append([]byte(nil), cfg.SigningKey...) // later edits to cfg don't leak in
 	a := &Auth[U]{
 		cfg:      cfg,
 		set:      set,
-		tokens:   newTokens(method, key, cfg.KeyID, cfg.Issuer, cfg.Audience, set, cfg.Sessions != nil),
+		tokens:   newTokens(keys, cfg.Issuer, cfg.Audience, set, cfg.Sessions != nil),
 		users:    cfg.Users,
 		sessions: cfg.Sessions,
 		state:    sharedState(cfg.Users, cfg.Sessions),

@@ -26,6 +26,7 @@ const (
 	DefaultMaxBodyBytes         = 64 << 10
 	DefaultPurgeInterval        = time.Hour
 	DefaultThrottleIPv6Prefix   = 64
+	DefaultJWKSMaxAge           = 5 * time.Minute
 )
 
 // Config configures the middleware, the auth routes and the Go API of one
@@ -38,21 +39,37 @@ const (
 // stores shares one runtime state (caches, throttle), so a logout through
 // the routes is seen by the middleware at once.
 type Config[U User] struct {
-	// SigningKey is the HMAC key that signs and verifies access tokens.
-	// Required. It must be at least as long as the hash output: 32 bytes for
-	// HS256, 48 for HS384, 64 for HS512. Use random bytes, not a password.
+	// Keys is the key set that signs and verifies access tokens: an active
+	// key and any verify-only keys, of any supported algorithms (see
+	// [KeySet], [NewKeySet], docs/keys.md). Swap it at runtime with
+	// [Auth.SetKeys]. When Keys is set, SigningKey, Algorithm and KeyID
+	// must be left zero. Either Keys or SigningKey is required.
+	Keys KeySet
+
+	// SigningKey is an HMAC key that signs and verifies access tokens: the
+	// simple form of Keys, sugar for a set of the one key
+	// NewHMACKey(Algorithm, SigningKey).WithKeyID(KeyID). It must be at
+	// least as long as the hash output: 32 bytes for HS256, 48 for HS384,
+	// 64 for HS512. Use random bytes, not a password.
 	SigningKey []byte
 
-	// Algorithm is the JWS algorithm: "HS256" (default), "HS384" or "HS512".
-	// Tokens signed with any other algorithm are rejected; "none" can never
-	// be configured. Asymmetric algorithms are recognised and refused with a
-	// clear error until key support lands.
+	// Algorithm is the JWS algorithm of SigningKey: "HS256" (default),
+	// "HS384" or "HS512". Tokens signed with any other algorithm are
+	// rejected; "none" can never be configured. Asymmetric algorithms
+	// (RS*, PS*, ES*, EdDSA) take their keys through Keys.
 	Algorithm string
 
-	// KeyID, when set, is written as the "kid" header of issued tokens.
-	// A token whose "kid" names another key is rejected, whether KeyID is
-	// set or not; a token without "kid" is accepted. Default "".
+	// KeyID is the "kid" of SigningKey, written into every token. Default:
+	// a keyed digest of SigningKey that reveals nothing of it. A token
+	// whose "kid" names another key is rejected; a token without "kid" is
+	// accepted (the set holds one key).
 	KeyID string
+
+	// JWKSMaxAge is the max-age of the Cache-Control header of
+	// [Auth.JWKSHandler]: how long other services may cache the public
+	// keys, and so how long to wait between publishing a new key and
+	// signing with it. Default 5m.
+	JWKSMaxAge time.Duration
 
 	// Issuer, when set, is written as "iss" and required on every token.
 	// Default "" (not checked).
@@ -234,7 +251,6 @@ func configErrorf(field, format string, args ...any) error {
 
 // settings is the validated, defaulted form of the token part of a Config.
 type settings struct {
-	alg           string
 	maxTokenBytes int
 	accessTTL     time.Duration
 	refreshTTL    time.Duration
@@ -249,11 +265,11 @@ type settings struct {
 	purgeEvery    time.Duration
 	ipv6Prefix    int
 	paths         Paths
+	jwksMaxAge    time.Duration
 }
 
 func (cfg *Config[U]) settings() (settings, error) {
 	s := settings{
-		alg:           cfg.Algorithm,
 		maxTokenBytes: cfg.MaxTokenBytes,
 		accessTTL:     cfg.AccessTokenLifetime,
 		refreshTTL:    cfg.RefreshTokenLifetime,
@@ -261,9 +277,6 @@ func (cfg *Config[U]) settings() (settings, error) {
 		cacheTTL:      cfg.CacheTTL,
 		logger:        cfg.Logger,
 		now:           cfg.Now,
-	}
-	if s.alg == "" {
-		s.alg = DefaultAlgorithm
 	}
 	if cfg.Users == nil {
 		return s, configErrorf("Users", "a UserStore is required")
@@ -318,6 +331,12 @@ func (cfg *Config[U]) settings() (settings, error) {
 		s.purgeEvery = DefaultPurgeInterval
 	case s.purgeEvery < 0:
 		s.purgeEvery = 0
+	}
+	switch s.jwksMaxAge = cfg.JWKSMaxAge; {
+	case s.jwksMaxAge == 0:
+		s.jwksMaxAge = DefaultJWKSMaxAge
+	case s.jwksMaxAge < 0:
+		return s, configErrorf("JWKSMaxAge", "must not be negative")
 	}
 	var err error
 	if s.paths, err = cfg.Paths.withDefaults(); err != nil {

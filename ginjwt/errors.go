@@ -41,8 +41,11 @@ var (
 	ErrTokenType = errors.New("ginjwt: wrong token type")
 	// ErrCritHeader: the token has a crit header, which ginjwt never honours.
 	ErrCritHeader = errors.New("ginjwt: crit header not supported")
-	// ErrUnknownKey: the token's kid names no configured key.
+	// ErrUnknownKey: the token's kid names no configured key, or it has no
+	// kid while the key set holds several keys of its algorithm.
 	ErrUnknownKey = errors.New("ginjwt: unknown key id")
+	// ErrKeyAlgorithm: the token's alg is not the one pinned for its kid.
+	ErrKeyAlgorithm = errors.New("ginjwt: algorithm does not match the key")
 	// ErrSessionRevoked: the token's session was revoked or has expired.
 	ErrSessionRevoked = errors.New("ginjwt: session revoked")
 	// ErrUserInactive: the token's user no longer exists or is inactive.

@@ -92,7 +92,7 @@ func ExampleCompile() {
 	_, err = ginjwt.Compile(ginjwt.Config[User]{SigningKey: make([]byte, 32), Algorithm: "none", Users: memstore.New()})
 	fmt.Println(err)
 	// Output:
-	// ginjwt: Config.SigningKey: 5 bytes is too short: HS256 needs at least 32 (the hash output size)
+	// ginjwt: Config.SigningKey: HS256: a 5-byte secret is too short: at least 32 bytes (the hash output size)
 	// ginjwt: Config.Algorithm: "none" is never allowed
 }
 

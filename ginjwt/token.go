@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -14,37 +16,66 @@ import (
 // AccessTokenType is the "typ" header of access tokens (RFC 9068).
 const AccessTokenType = "at+jwt"
 
-// tokens issues and verifies access tokens. It is built once per Config.
+// tokens issues and verifies access tokens. It is built once per Config;
+// its key ring is swapped by Auth.SetKeys.
 type tokens struct {
-	method   jwt.SigningMethod
-	key      []byte
-	kid      string
+	ring     atomic.Pointer[keyring]
+	swapMu   sync.Mutex // serialises swaps, so that epochs never repeat
 	issuer   string
 	audience string
+	leeway   time.Duration
+	now      func() time.Time
 	ttl      time.Duration
 	maxLen   int
 	sessions bool // a sid is required
-	parser   *jwt.Parser
-	keyfunc  jwt.Keyfunc
 }
 
-func newTokens(method jwt.SigningMethod, key []byte, kid, iss, aud string, s settings, sessions bool) *tokens {
+// keyring is one immutable key set with the parser that verifies its
+// tokens: what the request path reads through one atomic load.
+type keyring struct {
+	set     KeySet
+	epoch   uint64
+	parser  *jwt.Parser
+	keyfunc jwt.Keyfunc // ring.checkHeader, bound once
+}
+
+func newTokens(ks KeySet, iss, aud string, s settings, sessions bool) *tokens {
 	t := &tokens{
-		method: method, key: key, kid: kid, issuer: iss, audience: aud,
+		issuer: iss, audience: aud, leeway: s.leeway, now: s.now,
 		ttl: s.accessTTL, maxLen: s.maxTokenBytes, sessions: sessions,
 	}
-	t.parser = jwt.NewParser(ParserOptions(method.Alg(), iss, aud, s.leeway, s.now)...)
-	t.keyfunc = t.checkHeader
+	t.swap(ks)
 	return t
+}
+
+// swap installs ks for every request that starts after it returns; requests
+// in flight finish with the ring they loaded.
+func (t *tokens) swap(ks KeySet) uint64 {
+	t.swapMu.Lock()
+	defer t.swapMu.Unlock()
+	r := &keyring{set: ks}
+	if old := t.ring.Load(); old != nil {
+		r.epoch = old.epoch + 1
+	}
+	r.parser = jwt.NewParser(parserOptions(ks.s.algs, t.issuer, t.audience, t.leeway, t.now)...)
+	r.keyfunc = r.checkHeader
+	t.ring.Store(r)
+	return r.epoch
 }
 
 // ParserOptions are the golang-jwt parser options ginjwt verifies access
 // tokens with: the algorithm pinned, exp required, iat checked, iss and aud
 // enforced when set, the leeway, and strict base64. They are exported so
 // that other verifiers (and the benchmarks) can use exactly the same ones.
+// (With a key set of several algorithms, ginjwt allows each of them here
+// and pins each key's own in its keyfunc.)
 func ParserOptions(alg, issuer, audience string, leeway time.Duration, now func() time.Time) []jwt.ParserOption {
+	return parserOptions([]string{alg}, issuer, audience, leeway, now)
+}
+
+func parserOptions(algs []string, issuer, audience string, leeway time.Duration, now func() time.Time) []jwt.ParserOption {
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{alg}),
+		jwt.WithValidMethods(algs),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(leeway),
@@ -63,8 +94,12 @@ func ParserOptions(alg, issuer, audience string, leeway time.Duration, now func(
 }
 
 // checkHeader is the keyfunc: golang-jwt calls it after decoding the header
-// and before checking the signature, so the checks it lacks come first.
-func (t *tokens) checkHeader(tok *jwt.Token) (any, error) {
+// and checking that alg is one of the set's, and before checking the
+// signature, so the checks it lacks come first. The key is chosen by kid
+// alone (jku, x5u, jwk and x5c are never looked at), the token's alg must
+// be the one pinned for that key, and the key's own method replaces the one
+// golang-jwt looked up by name (for PS*, ginjwt's fixed-salt PSS).
+func (r *keyring) checkHeader(tok *jwt.Token) (any, error) {
 	typ, _ := tok.Header["typ"].(string)
 	if !strings.EqualFold(typ, AccessTokenType) && !strings.EqualFold(typ, "application/"+AccessTokenType) {
 		return nil, ErrTokenType
@@ -72,16 +107,13 @@ func (t *tokens) checkHeader(tok *jwt.Token) (any, error) {
 	if _, ok := tok.Header["crit"]; ok {
 		return nil, ErrCritHeader
 	}
-	if kid, ok := tok.Header["kid"]; ok && !sameString(kid, t.kid) {
-		return nil, ErrUnknownKey
+	kid, hasKid := tok.Header["kid"]
+	k, err := r.set.s.pick(tok.Method.Alg(), kid, hasKid)
+	if err != nil {
+		return nil, err
 	}
-	return t.key, nil
-}
-
-// sameString compares a decoded header value with s without boxing s.
-func sameString(v any, s string) bool {
-	str, ok := v.(string)
-	return ok && str == s
+	tok.Method = k.alg.method
+	return k.verifyKey(), nil
 }
 
 // parse verifies a compact access token and returns its claims.
@@ -93,7 +125,8 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 		return nil, errTokenMalformed("a character outside base64url and '.'")
 	}
 	claims := &Claims{}
-	if _, err := t.parser.ParseWithClaims(raw, claims, t.keyfunc); err != nil {
+	r := t.ring.Load()
+	if _, err := r.parser.ParseWithClaims(raw, claims, r.keyfunc); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, invalid(ErrTokenExpired, err)
 		}
@@ -144,12 +177,11 @@ func (t *tokens) issue(sub, sid string, now time.Time, extra map[string]any) (st
 		}
 		claims = m
 	}
-	tok := jwt.NewWithClaims(t.method, claims)
+	k := &t.ring.Load().set.s.keys[0]
+	tok := jwt.NewWithClaims(k.alg.method, claims)
 	tok.Header["typ"] = AccessTokenType
-	if t.kid != "" {
-		tok.Header["kid"] = t.kid
-	}
-	s, err := tok.SignedString(t.key)
+	tok.Header["kid"] = k.kid
+	s, err := tok.SignedString(k.signingKey())
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("ginjwt: signing access token: %w", err)
 	}
