@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"net/http"
 	"strconv"
@@ -90,7 +91,7 @@ func (a *Auth[U]) JWKSHandler() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		s := a.tokens.ring.Load().set.s
 		if s.published == 0 {
-			c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Detail: "Not found"})
+			a.fail(c, http.StatusNotFound, errNoPublicKeys, "Not found")
 			return
 		}
 		h := c.Writer.Header()
@@ -118,3 +119,6 @@ func etagMatches(header, etag string) bool {
 	}
 	return false
 }
+
+// errNoPublicKeys is the cause of the JWKS route's 404.
+var errNoPublicKeys = errors.New("ginjwt: the key set has no public key to publish")
