@@ -12,6 +12,9 @@ var (
 	ErrUserNotFound = errors.New("ginjwt: user not found")
 	// ErrUserExists: a user with that normalised email already exists.
 	ErrUserExists = errors.New("ginjwt: user already exists")
+	// ErrEmptyEmail: CreateUser was given an empty normalised email, which
+	// a store refuses (it would match every other empty one).
+	ErrEmptyEmail = errors.New("ginjwt: a user needs a normalised email")
 	// ErrSessionNotFound: no live session matches (unknown, revoked or
 	// expired).
 	ErrSessionNotFound = errors.New("ginjwt: session not found")

@@ -186,6 +186,8 @@ func (a *Auth[U]) createUser(ctx context.Context, nu NewUser, pw, field string, 
 			}
 			return nil
 		})
+	} else if fill != nil || before != nil {
+		return zero, fmt.Errorf("ginjwt: %T does not implement ginjwt.UserCreator, needed to complete the new user", a.users)
 	} else {
 		u, err = a.users.CreateUser(ctx, nu)
 	}

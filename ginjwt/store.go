@@ -64,7 +64,8 @@ type UserStore[U User] interface {
 	FindUserByEmail(ctx context.Context, normalizedEmail string) (U, error)
 	// CreateUser stores a new, active, non-staff user and returns it with its
 	// id set. It returns ErrUserExists when the normalised email is taken,
-	// also when two creations race.
+	// also when two creations race, and refuses an empty normalised email
+	// (ErrEmptyEmail).
 	CreateUser(ctx context.Context, nu NewUser) (U, error)
 	// SetPasswordHash replaces the user's password hash and increments
 	// its CredentialsVersion by one, in one atomic write, or returns
@@ -73,6 +74,14 @@ type UserStore[U User] interface {
 	// RecordLogin stores the time of a successful sign-in (last_login), or
 	// returns ErrUserNotFound.
 	RecordLogin(ctx context.Context, id string, at time.Time) error
+}
+
+// UserActivator is an optional interface of a [UserStore]: SetUserActive
+// activates or deactivates a user, or returns ErrUserNotFound.
+// [Auth.SetActive] needs it; gormstore, mongostore and memstore implement
+// it.
+type UserActivator interface {
+	SetUserActive(ctx context.Context, id string, active bool) error
 }
 
 // PasswordHashSwapper is an optional interface of a [UserStore]: it

@@ -50,7 +50,17 @@ func (s *Store[U]) findUser(ctx context.Context, op, column, value string) (U, e
 // returns ginjwt.ErrUserExists when the normalised email is taken, which
 // the unique index decides, also between racing creations.
 func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error) {
+	return s.CreateUserWith(ctx, nu, nil)
+}
+
+// CreateUserWith implements [ginjwt.UserCreator]: the user of CreateUser,
+// completed by init (the application's own columns) before the one
+// INSERT. An error of init is returned as is, and nothing is stored.
+func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func(*U) error) (U, error) {
 	var zero U
+	if nu.NormalizedEmail == "" {
+		return zero, fmt.Errorf("gormstore: CreateUser: %w", ginjwt.ErrEmptyEmail)
+	}
 	now := now()
 	u := new(U)
 	*base(u) = User{
@@ -64,6 +74,11 @@ func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error)
 		Active:          true,
 		CreatedAt:       now,
 		UpdatedAt:       now,
+	}
+	if init != nil {
+		if err := init(u); err != nil {
+			return zero, err
+		}
 	}
 	err := s.do(ctx, "CreateUser", func(db *gorm.DB) error {
 		err := db.Create(u).Error
@@ -103,6 +118,15 @@ func (s *Store[U]) SwapPasswordHash(ctx context.Context, id, oldHash, newHash st
 		return res.Error
 	})
 	return err == nil && swapped, err
+}
+
+// SetUserActive implements [ginjwt.UserActivator]: it activates or
+// deactivates the user, or returns ginjwt.ErrUserNotFound.
+func (s *Store[U]) SetUserActive(ctx context.Context, id string, active bool) error {
+	return s.updateUser(ctx, "SetUserActive", id, map[string]any{
+		"is_active":  active,
+		"updated_at": now(),
+	})
 }
 
 // RecordLogin stores at as the user's last_login, or returns

@@ -60,9 +60,19 @@ func (s *Store[U]) findUser(ctx context.Context, filter bson.D) (U, error) {
 // when two creations race: the unique index that [Store.EnsureIndexes]
 // creates decides, so call that first.
 func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error) {
+	return s.CreateUserWith(ctx, nu, nil)
+}
+
+// CreateUserWith implements [ginjwt.UserCreator]: the user of CreateUser,
+// completed by init (the application's own fields) before the one insert.
+// An error of init is returned as is, and nothing is stored.
+func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func(*U) error) (U, error) {
+	var u U
+	if nu.NormalizedEmail == "" {
+		return u, fmt.Errorf("mongostore: create user: %w", ginjwt.ErrEmptyEmail)
+	}
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	var u U
 	now := dbTime(time.Now())
 	base := userOf(&u)
 	*base = User{
@@ -77,6 +87,12 @@ func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error)
 		CreatedAt:       now,
 		UpdatedAt:       now,
 	}
+	if init != nil {
+		if err := init(&u); err != nil {
+			var zero U
+			return zero, err
+		}
+	}
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
 		var zero U
 		if mongo.IsDuplicateKeyError(err) {
@@ -85,6 +101,15 @@ func (s *Store[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error)
 		return zero, fmt.Errorf("mongostore: create user: %w", err)
 	}
 	return u, nil
+}
+
+// SetUserActive implements [ginjwt.UserActivator]: it activates or
+// deactivates the user, or returns ginjwt.ErrUserNotFound.
+func (s *Store[U]) SetUserActive(ctx context.Context, id string, active bool) error {
+	return s.updateUser(ctx, id, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "is_active", Value: active},
+		{Key: "updated_at", Value: dbTime(time.Now())},
+	}}})
 }
 
 // SetPasswordHash replaces the user's password hash, increments its

@@ -12,9 +12,11 @@ import (
 
 // Compile-time checks that Store implements both store contracts.
 var (
-	_ ginjwt.UserStore[User] = (*Store)(nil)
-	_ ginjwt.SessionStore    = (*Store)(nil)
-	_ ginjwt.User            = User{}
+	_ ginjwt.UserStore[User]   = (*Store)(nil)
+	_ ginjwt.SessionStore      = (*Store)(nil)
+	_ ginjwt.UserCreator[User] = (*Store)(nil)
+	_ ginjwt.UserActivator     = (*Store)(nil)
+	_ ginjwt.User              = User{}
 )
 
 // Store holds users, sessions and refresh-token hashes in memory. It is

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/ginjwt/ginjwt/ginjwt"
@@ -44,8 +45,18 @@ func (s *Store) FindUserByEmail(ctx context.Context, normalizedEmail string) (Us
 // CreateUser stores a new active, non-staff user with a random id, or
 // returns ginjwt.ErrUserExists when its normalised email is taken.
 func (s *Store) CreateUser(ctx context.Context, nu ginjwt.NewUser) (User, error) {
+	return s.CreateUserWith(ctx, nu, nil)
+}
+
+// CreateUserWith implements [ginjwt.UserCreator]: the user of CreateUser,
+// completed by init before it is stored. An error of init is returned as
+// is, and nothing is stored.
+func (s *Store) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func(*User) error) (User, error) {
 	if err := ctxErr(ctx); err != nil {
 		return User{}, err
+	}
+	if nu.NormalizedEmail == "" {
+		return User{}, fmt.Errorf("memstore: %w", ginjwt.ErrEmptyEmail)
 	}
 	now := time.Now().UTC()
 	u := User{
@@ -59,6 +70,11 @@ func (s *Store) CreateUser(ctx context.Context, nu ginjwt.NewUser) (User, error)
 		Active:          true,
 		CreatedAt:       now,
 		UpdatedAt:       now,
+	}
+	if init != nil {
+		if err := init(&u); err != nil {
+			return User{}, err
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -108,6 +124,14 @@ func (s *Store) RecordLogin(ctx context.Context, id string, at time.Time) error 
 // ginjwt.ErrUserNotFound. An inactive user cannot authenticate.
 func (s *Store) SetActive(id string, active bool) error {
 	return s.update(context.Background(), id, func(u *User) {
+		u.Active = active
+		u.UpdatedAt = time.Now().UTC()
+	})
+}
+
+// SetUserActive implements [ginjwt.UserActivator].
+func (s *Store) SetUserActive(ctx context.Context, id string, active bool) error {
+	return s.update(ctx, id, func(u *User) {
 		u.Active = active
 		u.UpdatedAt = time.Now().UTC()
 	})

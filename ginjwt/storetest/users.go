@@ -20,6 +20,9 @@ func userTests[U ginjwt.User]() []test[U] {
 		{"SetPasswordHash", testSetPasswordHash[U]},
 		{"RecordLogin", testRecordLogin[U]},
 		{"SwapPasswordHash", testSwapPasswordHash[U]},
+		{"CreateRefusesEmptyEmail", testCreateEmptyEmail[U]},
+		{"CreateUserWith", testCreateUserWith[U]},
+		{"SetUserActive", testSetUserActive[U]},
 	}
 }
 
