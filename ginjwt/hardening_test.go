@@ -552,3 +552,20 @@ func TestRefreshOfASessionRevokedDuringRotationFails(t *testing.T) {
 	w := a.refresh(t, p.RefreshToken)
 	assert.Equal(t, 401, w.Code, "no pair for a revoked session: %s", w.Body.String())
 }
+
+// Found by FuzzRouteBodies: each key preallocated room for limit attempts,
+// so a throttle with a huge limit (as load tools configure) allocated
+// gigabytes per key and crashed the process.
+func TestMemoryThrottleWithAHugeLimitAllocatesPerAttempt(t *testing.T) {
+	th := ginjwt.NewMemoryThrottle(1<<30, time.Minute, 0)
+	now := time.Now()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range 10 {
+		_, err := th.Attempt(context.Background(), key(fmt.Sprint(i), "c"), now)
+		require.NoError(t, err)
+	}
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(1<<20), "10 keys of one attempt each allocated %d bytes", allocated)
+}

@@ -140,7 +140,7 @@ func (t *MemoryThrottle) Attempt(_ context.Context, key ThrottleKey, now time.Ti
 		if len(t.keys) >= t.maxKeys {
 			t.evict(ns)
 		}
-		e = &throttleEntry{key: key, at: make([]int64, 0, t.limit)}
+		e = &throttleEntry{key: key, at: make([]int64, 0, min(t.limit, 16))}
 		t.keys[key] = e
 		t.pushBack(e)
 	}
