@@ -19,6 +19,10 @@ const (
 	DefaultAccessTokenLifetime  = 15 * time.Minute
 	DefaultRefreshTokenLifetime = 168 * time.Hour
 	DefaultLeeway               = 30 * time.Second
+	// NoLeeway, as Config.Leeway or to ParserOptions, checks exp, nbf
+	// and iat with no tolerance; JWT_LEEWAY=0 means the same. (A zero
+	// Leeway means the default, 30s, like every zero field of Config.)
+	NoLeeway time.Duration = -1
 	DefaultHeader               = "Authorization"
 	DefaultScheme               = "Bearer"
 	DefaultMaxTokenBytes        = 8 << 10
@@ -88,7 +92,7 @@ type Config[U User] struct {
 	RefreshTokenLifetime time.Duration
 
 	// Leeway is the clock skew tolerated when checking exp, nbf and iat.
-	// Default 30s. Set a negative value for none.
+	// Default 30s. [NoLeeway] (or any negative value) for none.
 	Leeway time.Duration
 
 	// Header is the request header that carries the token.

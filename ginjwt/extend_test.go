@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -371,4 +372,35 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// One meaning of "no leeway": Config.Leeway, JWT_LEEWAY=0 and
+// ParserOptions agree (zero is the default; NoLeeway is none).
+func TestLeewayHasOneMeaning(t *testing.T) {
+	f := newFixture(t)
+	now := time.Now()
+	claims := with(f.goodClaims(t), "exp", now.Add(-10*time.Second).Unix()) // expired 10s ago
+	tok := mint(t, jwt.SigningMethodHS256, testKey, map[string]any{"typ": "at+jwt"}, claims)
+	parse := func(leeway time.Duration) error {
+		_, err := jwt.NewParser(ginjwt.ParserOptions("HS256", "", "", leeway, nil)...).ParseWithClaims(tok, &ginjwt.Claims{}, func(*jwt.Token) (any, error) { return testKey, nil })
+		return err
+	}
+	assert.NoError(t, parse(0), "ParserOptions: zero is the default leeway")
+	assert.Error(t, parse(ginjwt.NoLeeway), "ParserOptions: NoLeeway is none")
+
+	for _, tc := range []struct {
+		leeway time.Duration
+		want   int
+	}{{0, 200}, {ginjwt.NoLeeway, 401}} {
+		cfg := f.cfg
+		cfg.Leeway = tc.leeway
+		r := engine[memstore.User](ginjwt.New(cfg))
+		assert.Equal(t, tc.want, do(t, r, "GET", "/api/me", nil, bearer(tok)...).Code, "Config.Leeway %v", tc.leeway)
+	}
+	var env ginjwt.Config[memstore.User]
+	require.NoError(t, ginjwt.LoadEnvFrom(&env, func(k string) (string, bool) {
+		v, ok := map[string]string{"JWT_SECRET_KEY": string(testKey), "JWT_LEEWAY": "0"}[k]
+		return v, ok
+	}))
+	assert.Equal(t, ginjwt.NoLeeway, env.Leeway, "JWT_LEEWAY=0 is NoLeeway")
 }

@@ -65,11 +65,20 @@ func (t *tokens) swap(ks KeySet) uint64 {
 
 // ParserOptions are the golang-jwt parser options ginjwt verifies access
 // tokens with: the algorithm pinned, exp required, iat checked, iss and aud
-// enforced when set, the leeway, and strict base64. They are exported so
+// enforced when set, the leeway (0 is the default, 30s; [NoLeeway] is
+// none, as in Config.Leeway), and strict base64. They are exported so
 // that other verifiers (and the benchmarks) can use exactly the same ones.
 // (With a key set of several algorithms, ginjwt allows each of them here
 // and pins each key's own in its keyfunc.)
 func ParserOptions(alg, issuer, audience string, leeway time.Duration, now func() time.Time) []jwt.ParserOption {
+	// The same meaning as Config.Leeway: zero is the default, negative
+	// (NoLeeway) is none.
+	switch {
+	case leeway == 0:
+		leeway = DefaultLeeway
+	case leeway < 0:
+		leeway = 0
+	}
 	return parserOptions([]string{alg}, issuer, audience, leeway, now)
 }
 

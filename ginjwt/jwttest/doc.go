@@ -11,8 +11,11 @@
 //	func TestProfile(t *testing.T) {
 //		cfg := newConfig() // the application's Config, over test stores
 //		r := newRouter(cfg)
-//		u := createUser(t, cfg.Users)
 //		m := jwttest.New(t, cfg)
+//		u, err := m.Auth().CreateUser(t.Context(), "ada@example.com", "a long password", nil)
+//		if err != nil {
+//			t.Fatal(err)
+//		}
 //
 //		req := httptest.NewRequest(http.MethodGet, "/api/profile", nil)
 //		req.Header.Set("Authorization", m.Header(m.Token(u)))

@@ -48,8 +48,9 @@ func (m *Minter[U]) Auth() *ginjwt.Auth[U] { return m.auth }
 // Token returns a valid access token for u. When the Config has a Sessions
 // store, it first starts a session for u (as a sign-in does), so that the
 // middleware accepts the token; revoking that session or the user makes the
-// token fail like a real one. u must be in the Config's Users store and
-// active for the middleware to accept the token.
+// token fail like a real one. Token does not look u up: u must be in the
+// Config's Users store and active for the middleware to accept the token
+// (create it with [ginjwt.Auth.CreateUser]).
 func (m *Minter[U]) Token(u U) string {
 	m.t.Helper()
 	if m.cfg.Sessions != nil {

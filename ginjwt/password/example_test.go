@@ -50,7 +50,12 @@ func ExampleHasher_Verify_rehash() {
 	ok, needsRehash, err := h.Verify(ctx, "correct horse battery staple", stored)
 	fmt.Println(ok, needsRehash, err)
 	if ok && needsRehash {
-		stored, _ = h.Hash(ctx, "correct horse battery staple") // and save it
+		upgraded, _ := h.Hash(ctx, "correct horse battery staple")
+		// Save it only if the stored hash is still the one verified, in
+		// one atomic step (UPDATE … WHERE password_hash = old), so that a
+		// password change that landed meanwhile is never overwritten with
+		// the old password. ginjwt's stores offer this as SwapPasswordHash.
+		stored = compareAndSwap(stored, stored, upgraded)
 	}
 	fmt.Println(stored[:10])
 	// Output:
@@ -66,4 +71,12 @@ func ExampleHasher_VerifyDummy() {
 	fmt.Println(err)
 	// Output:
 	// <nil>
+}
+
+// compareAndSwap stands for the store's atomic conditional update.
+func compareAndSwap(current, old, upgraded string) string {
+	if current != old {
+		return current
+	}
+	return upgraded
 }
