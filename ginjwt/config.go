@@ -22,15 +22,15 @@ const (
 	// NoLeeway, as Config.Leeway or to ParserOptions, checks exp, nbf
 	// and iat with no tolerance; JWT_LEEWAY=0 means the same. (A zero
 	// Leeway means the default, 30s, like every zero field of Config.)
-	NoLeeway time.Duration = -1
-	DefaultHeader               = "Authorization"
-	DefaultScheme               = "Bearer"
-	DefaultMaxTokenBytes        = 8 << 10
-	DefaultCacheTTL             = 5 * time.Second
-	DefaultMaxBodyBytes         = 64 << 10
-	DefaultPurgeInterval        = time.Hour
-	DefaultThrottleIPv6Prefix   = 64
-	DefaultJWKSMaxAge           = 5 * time.Minute
+	NoLeeway                  time.Duration = -1
+	DefaultHeader                           = "Authorization"
+	DefaultScheme                           = "Bearer"
+	DefaultMaxTokenBytes                    = 8 << 10
+	DefaultCacheTTL                         = 5 * time.Second
+	DefaultMaxBodyBytes                     = 64 << 10
+	DefaultPurgeInterval                    = time.Hour
+	DefaultThrottleIPv6Prefix               = 64
+	DefaultJWKSMaxAge                       = 5 * time.Minute
 )
 
 // Config configures the middleware, the auth routes and the Go API of one
