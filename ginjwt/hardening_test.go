@@ -530,29 +530,6 @@ func TestPublicPathsMatchTheRoutedPath(t *testing.T) {
 		}
 	}
 }
-
-// revokedAfterWin reports a rotation that won on a session revoked
-// meanwhile, as mongostore does when a concurrent revocation lands.
-type revokedAfterWin struct{ *memstore.Store }
-
-func (r revokedAfterWin) RotateRefreshToken(ctx context.Context, o, n string, now, exp time.Time) (ginjwt.Session, error) {
-	s, err := r.Store.RotateRefreshToken(ctx, o, n, now, exp)
-	if err == nil {
-		_ = r.Store.RevokeSession(ctx, s.ID, now)
-		s.RevokedAt = now
-	}
-	return s, err
-}
-
-func TestRefreshOfASessionRevokedDuringRotationFails(t *testing.T) {
-	a := newApp(t, func(c *ginjwt.Config[memstore.User]) {
-		c.Sessions = revokedAfterWin{c.Users.(*memstore.Store)}
-	})
-	p := a.signin(t, "ada@example.com", adaPassword)
-	w := a.refresh(t, p.RefreshToken)
-	assert.Equal(t, 401, w.Code, "no pair for a revoked session: %s", w.Body.String())
-}
-
 // Found by FuzzRouteBodies: each key preallocated room for limit attempts,
 // so a throttle with a huge limit (as load tools configure) allocated
 // gigabytes per key and crashed the process.

@@ -220,11 +220,6 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	case rotated.ID != sid:
 		// Only a hash collision gets here: the hash covers the session id.
 		return TokenPair{}, zero, ErrSessionNotFound
-	case !rotated.RevokedAt.IsZero():
-		// The rotation won, but the session was revoked meanwhile (a
-		// store may report that rather than fail): the new tokens would
-		// be dead, so say so instead of handing them out.
-		return TokenPair{}, zero, ErrSessionNotFound
 	}
 	if h := a.cfg.Hooks.AfterRefresh; h != nil {
 		a.after(ctx, "AfterRefresh", h(ctx, u))
