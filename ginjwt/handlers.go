@@ -15,17 +15,25 @@ type refreshRequest struct {
 }
 
 func (a *Auth[U]) refresh(c *gin.Context) {
-	var req refreshRequest
-	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		abortBad(c, bad)
+	token, fromCookie, answered := a.refreshFromCookie(c) // cookieroutes.go
+	if answered {
 		return
 	}
-	if req.RefreshToken == "" {
-		abortBad(c, fail400("refresh_token is required"))
-		return
+	if !fromCookie {
+		var req refreshRequest
+		if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+			abortBad(c, bad)
+			return
+		}
+		if req.RefreshToken == "" {
+			abortBad(c, fail400("refresh_token is required"))
+			return
+		}
+		token = req.RefreshToken
 	}
-	pair, _, err := a.Refresh(c.Request.Context(), req.RefreshToken)
+	pair, _, err := a.Refresh(c.Request.Context(), token)
 	if err != nil {
+		a.refreshFailed(c, err, fromCookie)
 		var detail string
 		switch {
 		case errors.Is(err, ErrStoreUnavailable):
@@ -42,7 +50,7 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Detail: detail})
 		return
 	}
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // identityOf returns what the route's own middleware attached.
@@ -60,6 +68,7 @@ func (a *Auth[U]) logout(c *gin.Context) {
 		return
 	}
 	a.report(ctx, Event{Kind: EventSessionRevoked, Time: a.set.now(), UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	a.ClearCookies(c)
 	c.Status(http.StatusNoContent)
 }
 
@@ -70,6 +79,7 @@ func (a *Auth[U]) logoutAll(c *gin.Context) {
 		abortUnavailable(c, err)
 		return
 	}
+	a.ClearCookies(c)
 	c.Status(http.StatusNoContent)
 }
 
@@ -153,7 +163,7 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 		return
 	}
 	a.report(ctx, Event{Kind: EventPasswordChanged, Time: a.set.now(), UserID: uid, IP: ip})
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // SessionView is one entry of the sessions list.
@@ -208,5 +218,8 @@ func (a *Auth[U]) deleteSession(c *gin.Context) {
 		return
 	}
 	a.report(ctx, Event{Kind: EventSessionRevoked, Time: now, UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	if s.ID == id.claims.SessionID {
+		a.ClearCookies(c) // deleting one's own session is a logout
+	}
 	c.Status(http.StatusNoContent)
 }

@@ -214,7 +214,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	}
 	a.report(ctx, Event{Kind: EventSignIn, Time: now, UserID: u.Subject(), Email: email, IP: ip})
 	a.maybePurge()
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // checkPassword verifies pw for u (found reports whether the email named a
