@@ -44,6 +44,9 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	if err := ginjwt.LoadEnvFrom(&cfg, opts.Lookup); err != nil {
 		return nil, err
 	}
+	if err := cookieMode(&cfg, opts.Lookup); err != nil { // cookies.go
+		return nil, err
+	}
 	if len(cfg.SigningKey) == 0 {
 		cfg.SigningKey = make([]byte, 64)
 		_, _ = rand.Read(cfg.SigningKey)
@@ -80,6 +83,9 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	})
 	if err := auth.Mount(r.Group("/auth")); err != nil {
 		return nil, err
+	}
+	if cfg.Cookies != nil {
+		mountDemo(r) // GET /demo/, cookies.go
 	}
 	api := r.Group("/api", auth.Middleware())
 	api.GET("/profile", func(c *gin.Context) {
