@@ -1,6 +1,7 @@
 # The README's two commands: `make run` starts the example server,
 # `make test` runs every test (it starts the local PostgreSQL if it is
-# installed but stopped, and builds FerretDB for the MongoDB tests).
+# installed but stopped, installs Debian's chromium for the browser tests
+# when it is missing, and builds FerretDB for the MongoDB tests).
 GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -12,6 +13,7 @@ run:
 
 test:
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 

@@ -48,6 +48,9 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	if err := ginjwt.LoadEnvFrom(&cfg, opts.Lookup); err != nil {
 		return nil, nil, err
 	}
+	if err := cookieMode(&cfg, opts.Lookup); err != nil { // cookies.go
+		return nil, nil, err
+	}
 	if cfg.Keys.IsZero() && len(cfg.SigningKey) == 0 {
 		cfg.SigningKey = make([]byte, 64)
 		_, _ = rand.Read(cfg.SigningKey)
@@ -88,6 +91,9 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	// The public keys, for services that verify our tokens; 404 while the
 	// key set is HMAC only.
 	r.GET("/.well-known/jwks.json", auth.JWKSHandler())
+	if cfg.Cookies != nil {
+		mountDemo(r) // GET /demo/, cookies.go
+	}
 	api := r.Group("/api", auth.Middleware())
 	api.GET("/profile", func(c *gin.Context) {
 		u, _ := ginjwt.CurrentUser[U](c)

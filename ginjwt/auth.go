@@ -69,52 +69,54 @@ func (a *Auth[U]) ParseAccessToken(token string) (*Claims, error) {
 }
 
 // authenticate verifies token and loads its session and user, through the
-// cache. Errors match ErrTokenInvalid (401) or ErrStoreUnavailable (503).
-// The user is shared with the cache: read it, never modify it.
-func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, error) {
+// cache, and returns the session's CSRF token too ("" without a Sessions
+// store). Errors match ErrTokenInvalid (401) or ErrStoreUnavailable
+// (503). The user is shared with the cache: read it, never modify it.
+func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, string, error) {
 	claims, err := a.tokens.parse(token)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	now := a.set.now()
 	var version int64
+	var csrf string
 	if a.sessions != nil {
-		if version, err = a.checkSession(ctx, claims, now); err != nil {
-			return nil, nil, err
+		if version, csrf, err = a.checkSession(ctx, claims, now); err != nil {
+			return nil, nil, "", err
 		}
 	}
 	u, err := a.loadUser(ctx, claims.Subject, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if a.sessions != nil && version < (*u).CredentialsVersion() {
 		// The session predates a password change.
-		return nil, nil, invalid(ErrSessionRevoked, nil)
+		return nil, nil, "", invalid(ErrSessionRevoked, nil)
 	}
-	return u, claims, nil
+	return u, claims, csrf, nil
 }
 
 // checkSession checks that the token's session is live and returns the
-// credentials version it was created under.
-func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) (int64, error) {
-	version, live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
+// credentials version it was created under and its CSRF token.
+func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) (int64, string, error) {
+	version, csrf, live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
 	if !found {
 		s, err := a.sessions.Session(ctx, claims.SessionID)
 		switch {
 		case errors.Is(err, ErrSessionNotFound):
-			return 0, invalid(ErrSessionRevoked, err)
+			return 0, "", invalid(ErrSessionRevoked, err)
 		case err != nil:
-			return 0, unavailable(err)
+			return 0, "", unavailable(err)
 		}
 		if a.set.cacheTTL > 0 {
 			a.state.cache.putSession(s, now)
 		}
-		live, version = s.UserID == claims.Subject && s.Live(now), s.CredentialsVersion
+		live, version, csrf = s.UserID == claims.Subject && s.Live(now), s.CredentialsVersion, s.CSRFToken
 	}
 	if !live {
-		return 0, invalid(ErrSessionRevoked, nil)
+		return 0, "", invalid(ErrSessionRevoked, nil)
 	}
-	return version, nil
+	return version, csrf, nil
 }
 
 func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, error) {

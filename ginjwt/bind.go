@@ -19,6 +19,7 @@ import (
 type badRequest struct {
 	status int
 	detail string
+	kind   error // the sentinel it matches; nil: ErrBadRequest (or ErrRequestTooLarge)
 }
 
 func (e *badRequest) Error() string { return e.detail }
@@ -26,13 +27,21 @@ func (e *badRequest) Error() string { return e.detail }
 // Is makes a badRequest match ErrBadRequest, or ErrRequestTooLarge for a
 // 413.
 func (e *badRequest) Is(target error) bool {
+	if e.kind != nil {
+		return target == e.kind
+	}
 	if e.status == http.StatusRequestEntityTooLarge {
 		return target == ErrRequestTooLarge
 	}
 	return target == ErrBadRequest
 }
 
-func fail400(detail string) *badRequest { return &badRequest{http.StatusBadRequest, detail} }
+func fail400(detail string) *badRequest { return &badRequest{status: http.StatusBadRequest, detail: detail} }
+
+// refusal is a client error of another kind than a bad request.
+func refusal(status int, kind error, detail string) *badRequest {
+	return &badRequest{status: status, detail: detail, kind: kind}
+}
 
 // bindJSON decodes the request body into v as JSON, whatever Content-Type
 // says, refusing bodies over max bytes. Unknown fields are ignored (never
@@ -51,7 +60,7 @@ func readBody(c *gin.Context, max int64) ([]byte, *badRequest) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, &badRequest{http.StatusRequestEntityTooLarge, "Request body too large"}
+		return nil, &badRequest{status: http.StatusRequestEntityTooLarge, detail: "Request body too large"}
 	case err != nil:
 		return nil, fail400("Could not read the request body")
 	}

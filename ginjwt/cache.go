@@ -30,7 +30,8 @@ type cachedUser[U User] struct {
 
 type cachedSession struct {
 	userID    string
-	version   int64 // the credentials version it was created under
+	version   int64  // the credentials version it was created under
+	csrf      string // its CSRF token (Session.CSRFToken)
 	expiresAt time.Time
 	revoked   bool // a tombstone: revoked through this process
 	loaded    time.Time
@@ -65,24 +66,24 @@ func (c *cache[U]) fresh(id string, loaded, now time.Time, ttl time.Duration) bo
 }
 
 // session returns the cached state of session sid: found reports a usable
-// entry, live whether the session may be used by userID at now, and
-// version the credentials version it was created under.
-func (c *cache[U]) session(sid, userID string, now time.Time, ttl time.Duration) (version int64, live, found bool) {
+// entry, live whether the session may be used by userID at now, version
+// the credentials version it was created under and csrf its CSRF token.
+func (c *cache[U]) session(sid, userID string, now time.Time, ttl time.Duration) (version int64, csrf string, live, found bool) {
 	if ttl == 0 {
-		return 0, false, false
+		return 0, "", false, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.sessions[sid]
 	switch {
 	case !ok:
-		return 0, false, false
+		return 0, "", false, false
 	case e.revoked:
-		return 0, false, true
+		return 0, "", false, true
 	case !c.fresh(e.userID, e.loaded, now, ttl):
-		return 0, false, false
+		return 0, "", false, false
 	}
-	return e.version, e.userID == userID && now.Before(e.expiresAt), true
+	return e.version, e.csrf, e.userID == userID && now.Before(e.expiresAt), true
 }
 
 // putSession caches a session loaded from the store by a load that started
@@ -101,7 +102,7 @@ func (c *cache[U]) putSession(s Session, started time.Time) {
 	}
 	c.sweep(started)
 	c.sessions[s.ID] = cachedSession{
-		userID: s.UserID, version: s.CredentialsVersion, expiresAt: s.ExpiresAt,
+		userID: s.UserID, version: s.CredentialsVersion, csrf: s.CSRFToken, expiresAt: s.ExpiresAt,
 		revoked: !s.RevokedAt.IsZero(), loaded: started,
 	}
 }

@@ -108,6 +108,12 @@ type Config[U User] struct {
 	// and Schemes; they are tried in order. See [Extractor].
 	Extractors []Extractor
 
+	// Cookies, when set, turns on the cookie transport for browser apps
+	// (HttpOnly token cookies with CSRF protection) beside the header.
+	// Default nil: tokens travel in the header and JSON bodies only. See
+	// [CookieConfig] and docs/cookies.md.
+	Cookies *CookieConfig
+
 	// MaxTokenBytes caps the length of a token before any parsing.
 	// Default 8192.
 	MaxTokenBytes int
@@ -270,6 +276,7 @@ type settings struct {
 	ipv6Prefix    int
 	paths         Paths
 	jwksMaxAge    time.Duration
+	cookies       *cookieSettings // nil without Config.Cookies
 }
 
 func (cfg *Config[U]) settings() (settings, error) {
@@ -345,6 +352,11 @@ func (cfg *Config[U]) settings() (settings, error) {
 	var err error
 	if s.paths, err = cfg.Paths.withDefaults(); err != nil {
 		return s, err
+	}
+	if cfg.Cookies != nil {
+		if s.cookies, err = cfg.Cookies.settings(cfg.Sessions != nil); err != nil {
+			return s, err
+		}
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()

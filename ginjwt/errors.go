@@ -73,6 +73,14 @@ var (
 	ErrThrottled = errors.New("ginjwt: too many attempts")
 	// ErrRejected: a hook refused the request (see [Reject]).
 	ErrRejected = errors.New("ginjwt: rejected")
+	// ErrCSRF: a request authenticated by cookie with an unsafe method
+	// lacks the CSRF token, or sends a wrong one (403).
+	ErrCSRF = errors.New("ginjwt: CSRF token missing or wrong")
+	// ErrForeignOrigin: in cookie mode, a request from an origin that is
+	// neither the server's nor a trusted one (403).
+	ErrForeignOrigin = errors.New("ginjwt: foreign origin")
+	// ErrNotJSON: in cookie mode, a body that is not declared JSON (415).
+	ErrNotJSON = errors.New("ginjwt: request body must be application/json")
 )
 
 // invalid wraps cause as a rejected token, with an optional precise reason.

@@ -79,13 +79,22 @@ func asciiEqualFold(a, b string) bool {
 	return true
 }
 
-// CookieExtractor reads the token from the named cookie.
+// CookieExtractor reads the token from the named cookie. Two cookies of
+// that name in one request (cookie tossing from a sibling subdomain) are
+// refused with [ErrCookieTossed].
+//
+// It is meant for applications that mint their own cookies and use it
+// alone with [New]: it checks neither CSRF nor Origin, which is then the
+// application's job. [CookieConfig] does both.
 func CookieExtractor(name string) Extractor {
 	return func(r *http.Request) (string, error) {
-		ck, err := r.Cookie(name)
-		if err != nil || ck.Value == "" {
+		cks := r.CookiesNamed(name)
+		switch {
+		case len(cks) > 1:
+			return "", invalid(ErrCookieTossed, nil)
+		case len(cks) == 0 || cks[0].Value == "":
 			return "", ErrTokenMissing
 		}
-		return checkTokenChars(ck.Value)
+		return checkTokenChars(cks[0].Value)
 	}
 }

@@ -16,17 +16,25 @@ type refreshRequest struct {
 }
 
 func (a *Auth[U]) refresh(c *gin.Context) {
-	var req refreshRequest
-	if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
-		a.abortBad(c, bad)
+	token, fromCookie, answered := a.refreshFromCookie(c) // cookieroutes.go
+	if answered {
 		return
 	}
-	if req.RefreshToken == "" {
-		a.abortBad(c, fail400("refresh_token is required"))
-		return
+	if !fromCookie {
+		var req refreshRequest
+		if bad := bindJSON(c, a.set.maxBody, &req); bad != nil {
+			a.abortBad(c, bad)
+			return
+		}
+		if req.RefreshToken == "" {
+			a.abortBad(c, fail400("refresh_token is required"))
+			return
+		}
+		token = req.RefreshToken
 	}
-	pair, _, err := a.Refresh(c.Request.Context(), req.RefreshToken)
+	pair, _, err := a.Refresh(c.Request.Context(), token)
 	if err != nil {
+		a.refreshFailed(c, err, fromCookie)
 		var detail string
 		switch {
 		case errors.Is(err, ErrStoreUnavailable):
@@ -45,7 +53,7 @@ func (a *Auth[U]) refresh(c *gin.Context) {
 		a.fail(c, http.StatusUnauthorized, err, detail)
 		return
 	}
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // identityOf returns what the route's own middleware attached.
@@ -66,6 +74,7 @@ func (a *Auth[U]) logout(c *gin.Context) {
 	if h := a.cfg.Hooks.AfterLogout; h != nil {
 		a.after(ctx, "AfterLogout", h(ctx, *id.user, s.ID))
 	}
+	a.ClearCookies(c)
 	c.Status(http.StatusNoContent)
 }
 
@@ -79,6 +88,7 @@ func (a *Auth[U]) logoutAll(c *gin.Context) {
 	if h := a.cfg.Hooks.AfterLogoutAll; h != nil {
 		a.after(ctx, "AfterLogoutAll", h(ctx, *id.user))
 	}
+	a.ClearCookies(c)
 	c.Status(http.StatusNoContent)
 }
 
@@ -164,7 +174,7 @@ func (a *Auth[U]) changePassword(c *gin.Context) {
 	if h := a.cfg.Hooks.AfterPasswordChange; h != nil {
 		a.after(ctx, "AfterPasswordChange", h(ctx, user))
 	}
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // SessionView is one entry of the sessions list.
@@ -218,5 +228,8 @@ func (a *Auth[U]) deleteSession(c *gin.Context) {
 		return
 	}
 	a.report(ctx, Event{Kind: EventSessionRevoked, Time: now, UserID: s.UserID, SessionID: s.ID, IP: c.ClientIP()})
+	if s.ID == id.claims.SessionID {
+		a.ClearCookies(c) // deleting one's own session is a logout
+	}
 	c.Status(http.StatusNoContent)
 }

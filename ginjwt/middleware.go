@@ -55,18 +55,21 @@ func (a *Auth[U]) Optional() gin.HandlerFunc {
 
 // serve authenticates the request and calls the next handler, or aborts.
 func (a *Auth[U]) serve(c *gin.Context, optional bool) {
-	token, err := a.extract(c)
+	token, byCookie, err := a.credentials(c) // cookies.go
 	if err != nil {
 		if optional && (errors.Is(err, ErrTokenMissing) || errors.Is(err, ErrSchemeNotAccepted)) {
 			c.Next()
 			return
 		}
-		a.abortAuth(c, err)
+		a.refuse(c, err, byCookie)
 		return
 	}
-	u, claims, err := a.authenticate(c.Request.Context(), token)
+	u, claims, csrf, err := a.authenticate(c.Request.Context(), token)
 	if err != nil {
-		a.abortAuth(c, err)
+		a.refuse(c, err, byCookie)
+		return
+	}
+	if byCookie && !a.cookieAllowed(c, csrf) { // CSRF and Origin checks
 		return
 	}
 	if a.cfg.Hooks.CanSignIn != nil {

@@ -40,15 +40,22 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 	}
 	// The routes' own authentication; unlike Middleware it never skips.
 	auth := func(c *gin.Context) { a.serve(c, false) }
+	// public guards the routes that set cookies without an access token
+	// against login CSRF, in cookie mode.
+	public := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{h} }
+	if a.set.cookies != nil {
+		a.mountedAt(r)
+		public = func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{a.guardPublic, h} }
+	}
 	p := a.set.paths
 	for _, rt := range []struct {
 		method, path string
 		handlers     []gin.HandlerFunc
 	}{
-		{http.MethodPost, p.Signup, []gin.HandlerFunc{a.signup}},
-		{http.MethodPost, p.Signin, []gin.HandlerFunc{a.signin}},
-		{http.MethodPost, p.Refresh, []gin.HandlerFunc{a.refresh}},
-		{http.MethodPost, p.Logout, []gin.HandlerFunc{auth, a.logout}},
+		{http.MethodPost, p.Signup, public(a.signup)},
+		{http.MethodPost, p.Signin, public(a.signin)},
+		{http.MethodPost, p.Refresh, public(a.refresh)},
+		{http.MethodPost, p.Logout, []gin.HandlerFunc{a.logoutAuth, a.logout}},
 		{http.MethodPost, p.LogoutAll, []gin.HandlerFunc{auth, a.logoutAll}},
 		{http.MethodGet, p.Me, []gin.HandlerFunc{auth, a.me}},
 		{http.MethodPost, p.Password, []gin.HandlerFunc{auth, a.changePassword}},
@@ -85,12 +92,12 @@ func isMounted(h gin.HandlerFunc) bool {
 	return h != nil && reflect.ValueOf(h).Pointer() == mountedCode
 }
 
-// writePair answers a token pair; token responses must not be cached
-// (RFC 6749 §5.1).
-func writePair(c *gin.Context, status int, p TokenPair) {
+// writePair answers a token pair, and in cookie mode sets its cookies;
+// token responses must not be cached (RFC 6749 §5.1).
+func (a *Auth[U]) writePair(c *gin.Context, status int, p TokenPair) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Pragma", "no-cache")
-	c.JSON(status, p)
+	c.JSON(status, a.pairResponse(c, p))
 }
 
 // clientOf describes the requesting client. The IP comes from

@@ -19,6 +19,9 @@ type TokenPair struct {
 	RefreshToken string `json:"refresh_token"`
 	TokenType    string `json:"token_type"` // always "Bearer"
 	ExpiresIn    int64  `json:"expires_in"` // seconds until the access token expires
+	// CSRFToken is the session's CSRF token (see [CookieConfig]). The
+	// auth routes send it only in cookie mode.
+	CSRFToken string `json:"csrf_token,omitempty"`
 }
 
 // Client describes where a session was started, for the sessions list.
@@ -85,6 +88,7 @@ func (a *Auth[U]) newSession(ctx context.Context, u U, client Client) (pendingSe
 	if err != nil {
 		return pendingSession{}, unavailable(err)
 	}
+	pair.CSRFToken = newCSRFToken()
 	return pendingSession{
 		store: a.sessions,
 		session: Session{
@@ -99,6 +103,7 @@ func (a *Auth[U]) newSession(ctx context.Context, u U, client Client) (pendingSe
 			// on arrival: the one guarantee a sign-in racing a password
 			// change needs.
 			CredentialsVersion: u.CredentialsVersion(),
+			CSRFToken:          pair.CSRFToken,
 		},
 		hash: hash,
 		pair: pair,
@@ -198,6 +203,7 @@ func (a *Auth[U]) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	if err != nil {
 		return TokenPair{}, zero, unavailable(err)
 	}
+	pair.CSRFToken = s.CSRFToken // the session's, the same across refreshes
 
 	rotated, err := a.sessions.RotateRefreshToken(ctx, hashRefreshToken(refreshToken), nextHash, now, now.Add(a.set.refreshTTL))
 	var reuse *ReuseError

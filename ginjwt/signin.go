@@ -142,7 +142,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		a.after(ctx, "AfterSignIn", h(ctx, u))
 	}
 	a.maybePurge()
-	writePair(c, http.StatusOK, pair)
+	a.writePair(c, http.StatusOK, pair)
 }
 
 // checkPassword verifies pw for u (found reports whether the email named a

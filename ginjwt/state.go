@@ -17,6 +17,9 @@ type state[U User] struct {
 	hasher   *password.Hasher // used when Config.Passwords is nil
 	throttle *MemoryThrottle  // used when Config.Throttle is nil
 	purged   atomic.Int64     // unix nanoseconds of the last background purge
+	// mountPath is the group the auth routes were mounted on, the
+	// default Path of the refresh cookie for every Auth over these stores.
+	mountPath atomic.Pointer[string]
 }
 
 type stateKey struct{ users, sessions any }

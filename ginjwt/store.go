@@ -112,6 +112,11 @@ type Session struct {
 	// CredentialsVersion is the user's [User.CredentialsVersion] when the
 	// session was created. Stores keep it as given.
 	CredentialsVersion int64
+	// CSRFToken is the session's anti-CSRF token for the cookie transport
+	// (see [CookieConfig]): random, set at creation, the same for the
+	// session's whole life. Stores keep it as given; "" in sessions
+	// stored before it existed, which then pass no CSRF check.
+	CSRFToken string
 }
 
 // Live reports whether the session is neither revoked nor expired at now.

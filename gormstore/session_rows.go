@@ -19,6 +19,9 @@ type sessionRow struct {
 	IP         string     `gorm:"column:ip;not null"`
 	// CredVersion is the user's credentials version at creation.
 	CredVersion int64 `gorm:"column:credentials_version;not null;default:0"`
+	// CSRFToken is the session's anti-CSRF token ("" in rows written
+	// before it existed).
+	CSRFToken string `gorm:"column:csrf_token;not null;default:''"`
 }
 
 // refreshTokenRow is a row of the refresh-token table: the hash of one
@@ -40,6 +43,7 @@ func toSessionRow(s ginjwt.Session) sessionRow {
 		UserAgent:   s.UserAgent,
 		IP:          s.IP,
 		CredVersion: s.CredentialsVersion,
+		CSRFToken:   s.CSRFToken,
 	}
 	if !s.RevokedAt.IsZero() {
 		t := utc(s.RevokedAt)
@@ -58,6 +62,7 @@ func (r sessionRow) session() ginjwt.Session {
 		UserAgent:          r.UserAgent,
 		IP:                 r.IP,
 		CredentialsVersion: r.CredVersion,
+		CSRFToken:          r.CSRFToken,
 	}
 	if r.RevokedAt != nil {
 		s.RevokedAt = r.RevokedAt.UTC()

@@ -21,6 +21,9 @@ type sessionDoc struct {
 	// CredVersion is the user's credentials version at creation; absent
 	// (0) in documents written before it existed.
 	CredVersion int64 `bson:"credentials_version"`
+	// CSRFToken is the session's anti-CSRF token; absent ("") in
+	// documents written before it existed.
+	CSRFToken string `bson:"csrf_token,omitempty"`
 }
 
 // tokenDoc is a document of the refresh_tokens collection: one refresh
@@ -76,6 +79,7 @@ func newSessionDoc(s ginjwt.Session) sessionDoc {
 		UserAgent:   strings.ToValidUTF8(s.UserAgent, "\uFFFD"),
 		IP:          strings.ToValidUTF8(s.IP, "\uFFFD"),
 		CredVersion: s.CredentialsVersion,
+		CSRFToken:   s.CSRFToken,
 	}
 	if !s.RevokedAt.IsZero() {
 		r := dbTime(s.RevokedAt)
@@ -94,6 +98,7 @@ func (d sessionDoc) session() ginjwt.Session {
 		UserAgent:          d.UserAgent,
 		IP:                 d.IP,
 		CredentialsVersion: d.CredVersion,
+		CSRFToken:          d.CSRFToken,
 	}
 	if d.RevokedAt != nil {
 		s.RevokedAt = d.RevokedAt.UTC()

@@ -120,6 +120,7 @@ func (e *env[U]) newSession(userID string, created time.Time, ttl time.Duration)
 		IP:         fmt.Sprintf("2001:db8::%x", e.seq),
 		// Distinct per session, so that a store that drops it is caught.
 		CredentialsVersion: int64(e.seq) * 7,
+		CSRFToken:          newHash()[:43],
 	}
 }
 
@@ -191,6 +192,7 @@ func assertSession(t *testing.T, want, got ginjwt.Session, what string) {
 	assert.Equal(t, want.UserAgent, got.UserAgent, "%s: UserAgent must be kept as given", what)
 	assert.Equal(t, want.IP, got.IP, "%s: IP must be kept as given", what)
 	assert.Equal(t, want.CredentialsVersion, got.CredentialsVersion, "%s: CredentialsVersion must be kept as given", what)
+	assert.Equal(t, want.CSRFToken, got.CSRFToken, "%s: CSRFToken must be kept as given, across rotations and revocation", what)
 	assertTime(t, want.CreatedAt, got.CreatedAt, what+": CreatedAt")
 	assertTime(t, want.LastUsedAt, got.LastUsedAt, what+": LastUsedAt")
 	assertTime(t, want.ExpiresAt, got.ExpiresAt, what+": ExpiresAt")
