@@ -36,7 +36,9 @@ func (e *badRequest) Is(target error) bool {
 	return target == ErrBadRequest
 }
 
-func fail400(detail string) *badRequest { return &badRequest{status: http.StatusBadRequest, detail: detail} }
+func fail400(detail string) *badRequest {
+	return &badRequest{status: http.StatusBadRequest, detail: detail}
+}
 
 // refusal is a client error of another kind than a bad request.
 func refusal(status int, kind error, detail string) *badRequest {

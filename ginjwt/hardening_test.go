@@ -530,6 +530,7 @@ func TestPublicPathsMatchTheRoutedPath(t *testing.T) {
 		}
 	}
 }
+
 // Found by FuzzRouteBodies: each key preallocated room for limit attempts,
 // so a throttle with a huge limit (as load tools configure) allocated
 // gigabytes per key and crashed the process.
