@@ -20,6 +20,7 @@ import (
 
 type benchSetup struct {
 	bare, protected, withSessions *gin.Engine
+	warm, warmSessions            *gin.Engine // token cache on
 	token, sessionToken           string
 	parser                        *jwt.Parser
 	key                           []byte
@@ -38,7 +39,8 @@ func newBenchSetup(b *testing.B) *benchSetup {
 	s.bare = gin.New()
 	s.bare.GET("/x", handler)
 
-	stateless := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store})
+	// The cold path: the token cache is off, every request verifies.
+	stateless := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store, TokenCacheSize: -1})
 	s.protected = gin.New()
 	s.protected.GET("/x", stateless.Middleware(), handler)
 	if s.token, err = stateless.AccessToken(context.Background(), u, "sid-1", timeNow()); err != nil {
@@ -51,7 +53,7 @@ func newBenchSetup(b *testing.B) *benchSetup {
 	if err != nil {
 		b.Fatal(err)
 	}
-	withSessions := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store2, Sessions: store2})
+	withSessions := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store2, Sessions: store2, TokenCacheSize: -1})
 	s.withSessions = gin.New()
 	s.withSessions.GET("/x", withSessions.Middleware(), handler)
 	pair, err := withSessions.IssueTokens(context.Background(), u2, ginjwt.Client{})
@@ -59,6 +61,14 @@ func newBenchSetup(b *testing.B) *benchSetup {
 		b.Fatal(err)
 	}
 	s.sessionToken = pair.AccessToken
+
+	// The warm path: the same, with the token cache on (the default).
+	warm := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store})
+	s.warm = gin.New()
+	s.warm.GET("/x", warm.Middleware(), handler)
+	warmSessions := ginjwt.MustCompile(ginjwt.Config[memstore.User]{SigningKey: testKey, Users: store2, Sessions: store2})
+	s.warmSessions = gin.New()
+	s.warmSessions.GET("/x", warmSessions.Middleware(), handler)
 
 	s.parser = jwt.NewParser(ginjwt.ParserOptions("HS256", "", "", ginjwt.DefaultLeeway, nil)...)
 	return s
@@ -158,4 +168,57 @@ func BenchmarkBudget(b *testing.B) {
 	b.ReportMetric(float64(sess.Nanoseconds())/n, "sessions-ns/op")
 	b.ReportMetric(float64(prot)/base, "ratio")
 	b.ReportMetric(float64(sess)/base, "sessions-ratio")
+}
+
+// BenchmarkWarmRoute: a token seen before, served from the token cache,
+// the user from memory.
+func BenchmarkWarmRoute(b *testing.B) {
+	s := newBenchSetup(b)
+	serveLoop(b, s.warm, s.token)
+}
+
+// BenchmarkWarmRouteWithSessions adds the revocation check.
+func BenchmarkWarmRouteWithSessions(b *testing.B) {
+	s := newBenchSetup(b)
+	serveLoop(b, s.warmSessions, s.sessionToken)
+}
+
+// BenchmarkWarmBudget reports warm / bare as "warm-ratio" (target 1.5)
+// and the warm route with the session check over the warm route without
+// as "sessions-overhead" (target 1.10), in interleaved rounds like
+// BenchmarkBudget.
+func BenchmarkWarmBudget(b *testing.B) {
+	s := newBenchSetup(b)
+	request := func(token string) *http.Request {
+		req := httptest.NewRequest(http.MethodGet, "/x", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req
+	}
+	bareReq, warmReq, sessReq := request(""), request(s.token), request(s.sessionToken)
+	const round = 256
+	var bare, warm, sess time.Duration
+	timed := func(d *time.Duration, n int, h http.Handler, req *http.Request) {
+		start := time.Now()
+		for range n {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+		*d += time.Since(start)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; done += round {
+		n := min(round, b.N-done)
+		timed(&bare, n, s.bare, bareReq)
+		timed(&warm, n, s.warm, warmReq)
+		timed(&sess, n, s.warmSessions, sessReq)
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(bare.Nanoseconds())/n, "bare-ns/op")
+	b.ReportMetric(float64(warm.Nanoseconds())/n, "warm-ns/op")
+	b.ReportMetric(float64(sess.Nanoseconds())/n, "sessions-ns/op")
+	b.ReportMetric(float64(warm)/float64(bare), "warm-ratio")
+	b.ReportMetric(float64(sess)/float64(warm), "sessions-overhead")
 }

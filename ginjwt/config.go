@@ -30,6 +30,8 @@ const (
 	DefaultMaxBodyBytes                     = 64 << 10
 	DefaultPurgeInterval                    = time.Hour
 	DefaultThrottleIPv6Prefix               = 64
+	DefaultTokenCacheSize                   = 10_000
+	DefaultTokenCacheBytes                  = 16 << 20
 	DefaultJWKSMaxAge                       = 5 * time.Minute
 )
 
@@ -132,6 +134,13 @@ type Config[U User] struct {
 	// through this instance are seen at once. Default 5s; a negative value
 	// disables caching (every request reads the stores).
 	CacheTTL time.Duration
+
+	// TokenCacheSize is how many verified access tokens the middleware
+	// remembers (at most 16 MiB of them), so that a token it has seen is
+	// not parsed and verified again; lifetimes are re-checked on every
+	// use, the session and user checks run as always, and rotating the
+	// keys empties it. Default 10000; a negative value turns it off.
+	TokenCacheSize int
 
 	// PublicPaths are routes that the middleware lets through without a
 	// token, so that a global r.Use(ginjwt.New(cfg)) can leave some routes
@@ -274,6 +283,7 @@ type settings struct {
 	maxBody       int64
 	purgeEvery    time.Duration
 	ipv6Prefix    int
+	tokenCache    int
 	paths         Paths
 	jwksMaxAge    time.Duration
 	cookies       *cookieSettings // nil without Config.Cookies
@@ -330,6 +340,12 @@ func (cfg *Config[U]) settings() (settings, error) {
 		s.maxBody = DefaultMaxBodyBytes
 	case s.maxBody < 0:
 		return s, configErrorf("MaxBodyBytes", "must not be negative")
+	}
+	switch s.tokenCache = cfg.TokenCacheSize; {
+	case s.tokenCache == 0:
+		s.tokenCache = DefaultTokenCacheSize
+	case s.tokenCache < 0:
+		s.tokenCache = 0
 	}
 	switch s.ipv6Prefix = cfg.ThrottleIPv6Prefix; {
 	case s.ipv6Prefix == 0:

@@ -62,3 +62,12 @@ func (s KeySet) hasAlg(alg string) bool {
 	}
 	return false
 }
+
+// TokenCacheLen returns how many verified tokens the current key set's
+// cache holds.
+func (a *Auth[U]) TokenCacheLen() int {
+	if c := a.tokens.ring.Load().cache; c != nil {
+		return c.len()
+	}
+	return 0
+}

@@ -25,9 +25,11 @@ type tokens struct {
 	audience string
 	leeway   time.Duration
 	now      func() time.Time
-	ttl      time.Duration
-	maxLen   int
-	sessions bool // a sid is required
+
+	cacheEntries, cacheBytes int // bounds of each key set's token cache
+	ttl                      time.Duration
+	maxLen                   int
+	sessions                 bool // a sid is required
 }
 
 // keyring is one immutable key set with the parser that verifies its
@@ -37,12 +39,14 @@ type keyring struct {
 	epoch   uint64
 	parser  *jwt.Parser
 	keyfunc jwt.Keyfunc // ring.checkHeader, bound once
+	cache   *tokenCache // tokens verified under this set; nil when off
 }
 
 func newTokens(ks KeySet, iss, aud string, s settings, sessions bool) *tokens {
 	t := &tokens{
 		issuer: iss, audience: aud, leeway: s.leeway, now: s.now,
 		ttl: s.accessTTL, maxLen: s.maxTokenBytes, sessions: sessions,
+		cacheEntries: s.tokenCache, cacheBytes: DefaultTokenCacheBytes,
 	}
 	t.swap(ks)
 	return t
@@ -53,7 +57,7 @@ func newTokens(ks KeySet, iss, aud string, s settings, sessions bool) *tokens {
 func (t *tokens) swap(ks KeySet) uint64 {
 	t.swapMu.Lock()
 	defer t.swapMu.Unlock()
-	r := &keyring{set: ks}
+	r := &keyring{set: ks, cache: newTokenCache(t.cacheEntries, t.cacheBytes)}
 	if old := t.ring.Load(); old != nil {
 		r.epoch = old.epoch + 1
 	}
@@ -133,8 +137,16 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 	if !compactJWS(raw) {
 		return nil, errTokenMalformed("a character outside base64url and '.'")
 	}
-	claims := &Claims{}
 	r := t.ring.Load()
+	if r.cache != nil {
+		if claims := r.cache.get(raw); claims != nil {
+			if err := claims.current(t.now(), t.leeway); err != nil {
+				return nil, err
+			}
+			return claims, nil
+		}
+	}
+	claims := &Claims{}
 	if _, err := r.parser.ParseWithClaims(raw, claims, r.keyfunc); err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, invalid(ErrTokenExpired, err)
@@ -150,6 +162,9 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 		return nil, errTokenMalformed("sid is missing")
 	}
 	claims.raw = raw
+	if r.cache != nil {
+		r.cache.put(raw, claims)
+	}
 	return claims, nil
 }
 

@@ -1,0 +1,121 @@
+package ginjwt
+
+import (
+	"hash/maphash"
+	"strings"
+	"sync"
+	"time"
+)
+
+// tokenCache remembers tokens that passed verification, keyed by the exact
+// token string, so that a token the server has seen is not parsed and
+// verified again: its signature cannot have changed. Lifetimes (exp, nbf,
+// iat) are checked again on every hit, and the session and user checks that
+// follow the parse run as always, so revocation is unaffected. A cache
+// belongs to one key set: rotating the keys starts an empty one, so a
+// token whose key left the set is never served from it.
+//
+// It is bounded in entries and in bytes, in shards that each evict an
+// arbitrary entry when full: O(1) whatever is inserted, so a flood of
+// distinct valid tokens only evicts, it never slows the lookups of others.
+type tokenCache struct {
+	seed      maphash.Seed
+	shards    [tokenCacheShards]tokenShard
+	maxPer    int // entries per shard
+	maxBytesP int // token bytes per shard
+}
+
+const tokenCacheShards = 16
+
+type tokenShard struct {
+	mu    sync.RWMutex
+	m     map[string]*Claims // immutable once stored; handed out as copies
+	bytes int
+}
+
+// newTokenCache returns a cache of at most entries tokens and maxBytes
+// token bytes, or nil when entries is 0 (caching off).
+func newTokenCache(entries, maxBytes int) *tokenCache {
+	if entries <= 0 {
+		return nil
+	}
+	c := &tokenCache{
+		seed:      maphash.MakeSeed(),
+		maxPer:    max(1, entries/tokenCacheShards),
+		maxBytesP: max(1, maxBytes/tokenCacheShards),
+	}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string]*Claims)
+	}
+	return c
+}
+
+func (c *tokenCache) shard(raw string) *tokenShard {
+	return &c.shards[maphash.String(c.seed, raw)%tokenCacheShards]
+}
+
+// get returns a copy of the verified claims of raw, or nil.
+func (c *tokenCache) get(raw string) *Claims {
+	s := c.shard(raw)
+	s.mu.RLock()
+	cl := s.m[raw]
+	s.mu.RUnlock()
+	if cl == nil {
+		return nil
+	}
+	cp := *cl // requests never share a Claims: a handler may modify its copy
+	return &cp
+}
+
+// put stores the claims of a token that has just passed verification.
+func (c *tokenCache) put(raw string, cl *Claims) {
+	if len(raw) > c.maxBytesP {
+		return
+	}
+	s := c.shard(raw)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[raw]; ok {
+		return
+	}
+	for len(s.m) >= c.maxPer || s.bytes+len(raw) > c.maxBytesP {
+		for k := range s.m { // an arbitrary entry: map iteration order is random
+			s.bytes -= len(k)
+			delete(s.m, k)
+			break
+		}
+	}
+	key := strings.Clone(raw) // not the request's header memory
+	stored := *cl
+	stored.raw = key
+	s.m[key] = &stored
+	s.bytes += len(key)
+}
+
+// len returns the number of cached tokens.
+func (c *tokenCache) len() int {
+	n := 0
+	for i := range c.shards {
+		c.shards[i].mu.RLock()
+		n += len(c.shards[i].m)
+		c.shards[i].mu.RUnlock()
+	}
+	return n
+}
+
+// current checks the lifetimes of cached claims at now, as the parser
+// does: exp required and not passed, nbf and iat not in the future, each
+// with the leeway.
+func (cl *Claims) current(now time.Time, leeway time.Duration) error {
+	switch {
+	case cl.ExpiresAt == nil:
+		return errTokenMalformed("exp is missing")
+	case !now.Before(cl.ExpiresAt.Add(leeway)):
+		return invalid(ErrTokenExpired, nil)
+	case cl.NotBefore != nil && now.Before(cl.NotBefore.Add(-leeway)):
+		return errTokenMalformed("token is not valid yet")
+	case cl.IssuedAt != nil && now.Before(cl.IssuedAt.Add(-leeway)):
+		return errTokenMalformed("token used before issued")
+	}
+	return nil
+}
