@@ -73,11 +73,11 @@ func (a *Auth[U]) ParseAccessToken(token string) (*Claims, error) {
 // store). Errors match ErrTokenInvalid (401) or ErrStoreUnavailable
 // (503). The user is shared with the cache: read it, never modify it.
 func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, string, error) {
-	claims, err := a.tokens.parse(token)
+	now := a.set.now()
+	claims, err := a.tokens.parseAt(token, now)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	now := a.set.now()
 	var version int64
 	var csrf string
 	if a.sessions != nil {

@@ -130,7 +130,10 @@ func (r *keyring) checkHeader(tok *jwt.Token) (any, error) {
 }
 
 // parse verifies a compact access token and returns its claims.
-func (t *tokens) parse(raw string) (*Claims, error) {
+func (t *tokens) parse(raw string) (*Claims, error) { return t.parseAt(raw, t.now()) }
+
+// parseAt is parse with the time of the request, read once by the caller.
+func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 	if len(raw) > t.maxLen {
 		return nil, invalid(ErrTokenTooLarge, nil)
 	}
@@ -140,7 +143,7 @@ func (t *tokens) parse(raw string) (*Claims, error) {
 	r := t.ring.Load()
 	if r.cache != nil {
 		if claims := r.cache.get(raw); claims != nil {
-			if err := claims.current(t.now(), t.leeway); err != nil {
+			if err := claims.current(now, t.leeway); err != nil {
 				return nil, err
 			}
 			return claims, nil
