@@ -28,7 +28,13 @@ func requestLog(logger *slog.Logger) gin.HandlerFunc {
 			attrs = append(attrs, "error", c.Errors.Last().Err.Error())
 		}
 		level := slog.LevelInfo
-		if c.Writer.Status() >= 500 {
+		switch {
+		case c.Request.Context().Err() != nil:
+			// The client hung up mid-request: the store call it cancelled
+			// reads as an outage, but nobody got the 503 and nothing is
+			// wrong with the server.
+			attrs = append(attrs, "client_gone", true)
+		case c.Writer.Status() >= 500:
 			level = slog.LevelError
 		}
 		logger.Log(c.Request.Context(), level, "request", attrs...)
