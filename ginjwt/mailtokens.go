@@ -74,3 +74,10 @@ type EmailVerifier interface {
 type VerifiedUser interface {
 	IsVerified() bool
 }
+
+// EmailUser is an optional interface of a [User] that tells its email
+// address. A password reset uses it to reset the sign-in throttle of the
+// account's email; the ready-made models implement it.
+type EmailUser interface {
+	EmailAddress() string
+}

@@ -69,6 +69,9 @@ func (u User) IsStaff() bool { return u.Staff }
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }
 
+// EmailAddress returns the email as the user gave it.
+func (u User) EmailAddress() string { return u.Email }
+
 // IsVerified reports whether the user's email is verified.
 func (u User) IsVerified() bool { return u.Verified }
 

@@ -70,6 +70,9 @@ func (u User) IsActive() bool { return u.Active }
 // IsStaff reports whether the user may use staff-only routes.
 func (u User) IsStaff() bool { return u.Staff }
 
+// EmailAddress returns the email as the user gave it.
+func (u User) EmailAddress() string { return u.Email }
+
 // IsVerified reports whether the user's email is verified.
 func (u User) IsVerified() bool { return u.Verified }
 
