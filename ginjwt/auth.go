@@ -19,6 +19,7 @@ type Auth[U User] struct {
 	state    *state[U]
 	renderer ErrorRenderer
 	info     *requestInfo // what a request's identity needs of a
+	mail     *accountMail // nil without Config.Mail
 }
 
 // Compile validates cfg, applies its defaults and returns the runtime that
@@ -48,6 +49,9 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 		if _, ok := cfg.Users.(UserCreator[U]); !ok {
 			return nil, configErrorf("Users", "%T does not implement ginjwt.UserCreator, which Hooks.BeforeSignup and SignupFields need", cfg.Users)
 		}
+	}
+	if err := a.compileMail(); err != nil {
+		return nil, err
 	}
 	a.state.cache.use(set.cacheTTL)
 	return a, nil

@@ -212,6 +212,17 @@ type Config[U User] struct {
 	// store that implements [UserCreator].
 	SignupFields SignupFields[U]
 
+	// Mail, when set, turns on account emails: the verification and
+	// password-reset routes, and the verification mail at signup. See
+	// [MailConfig] and docs/account-emails.md. Default nil: no mail.
+	Mail *MailConfig
+
+	// RequireVerifiedEmail refuses sign-in with 403 "Email not verified"
+	// to a user whose email is not verified, after a correct password on
+	// an active account (anything else stays the usual 401). U must
+	// implement [VerifiedUser]. Default false.
+	RequireVerifiedEmail bool
+
 	// RenderError writes the body of every error the middleware and the
 	// routes answer. Default [DetailJSON], {"detail": …}; [ProblemJSON]
 	// answers RFC 9457 problem details. See [ErrorRenderer].

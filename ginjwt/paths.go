@@ -13,6 +13,11 @@ type Paths struct {
 	Me        string // GET, default "/me"
 	Password  string // POST, default "/password"
 	Sessions  string // GET, and DELETE Sessions+"/:id"; default "/sessions"
+	// The account-email routes, mounted only with Config.Mail.
+	VerifyRequest  string // POST, default "/verify/request"
+	Verify         string // POST, default "/verify"
+	PasswordForgot string // POST, default "/password/forgot"
+	PasswordReset  string // POST, default "/password/reset"
 }
 
 // DefaultPaths returns the default route paths.
@@ -21,6 +26,8 @@ func DefaultPaths() Paths {
 		Signup: "/signup", Signin: "/signin", Refresh: "/refresh",
 		Logout: "/logout", LogoutAll: "/logout-all", Me: "/me",
 		Password: "/password", Sessions: "/sessions",
+		VerifyRequest: "/verify/request", Verify: "/verify",
+		PasswordForgot: "/password/forgot", PasswordReset: "/password/reset",
 	}
 }
 
@@ -34,6 +41,8 @@ func (p Paths) withDefaults() (Paths, error) {
 		{"Refresh", &p.Refresh, &d.Refresh}, {"Logout", &p.Logout, &d.Logout},
 		{"LogoutAll", &p.LogoutAll, &d.LogoutAll}, {"Me", &p.Me, &d.Me},
 		{"Password", &p.Password, &d.Password}, {"Sessions", &p.Sessions, &d.Sessions},
+		{"VerifyRequest", &p.VerifyRequest, &d.VerifyRequest}, {"Verify", &p.Verify, &d.Verify},
+		{"PasswordForgot", &p.PasswordForgot, &d.PasswordForgot}, {"PasswordReset", &p.PasswordReset, &d.PasswordReset},
 	} {
 		switch {
 		case *f.val == "":

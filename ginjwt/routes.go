@@ -48,10 +48,20 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 		public = func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{a.guardPublic, h} }
 	}
 	p := a.set.paths
-	for _, rt := range []struct {
+	type route = struct {
 		method, path string
 		handlers     []gin.HandlerFunc
-	}{
+	}
+	var mail []route
+	if a.mail != nil {
+		mail = []route{
+			{http.MethodPost, p.VerifyRequest, public(a.verifyRequest)},
+			{http.MethodPost, p.Verify, public(a.verify)},
+			{http.MethodPost, p.PasswordForgot, public(a.passwordForgot)},
+			{http.MethodPost, p.PasswordReset, public(a.passwordReset)},
+		}
+	}
+	for _, rt := range append([]route{
 		{http.MethodPost, p.Signup, public(a.signup)},
 		{http.MethodPost, p.Signin, public(a.signin)},
 		{http.MethodPost, p.Refresh, public(a.refresh)},
@@ -61,7 +71,7 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 		{http.MethodPost, p.Password, []gin.HandlerFunc{auth, a.changePassword}},
 		{http.MethodGet, p.Sessions, []gin.HandlerFunc{auth, a.listSessions}},
 		{http.MethodDelete, p.Sessions + "/:id", []gin.HandlerFunc{auth, a.deleteSession}},
-	} {
+	}, mail...) {
 		if strings.HasPrefix(rt.path, "-") {
 			continue
 		}

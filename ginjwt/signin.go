@@ -119,6 +119,10 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		return
 	}
 	_ = a.throttle().Reset(ctx, key)
+	if a.cfg.RequireVerifiedEmail && !isVerified(u) {
+		a.fail(c, http.StatusForbidden, ErrEmailNotVerified, "Email not verified")
+		return
+	}
 	if err := a.canSignIn(ctx, u); err != nil {
 		a.abortHook(c, err)
 		return

@@ -145,6 +145,9 @@ func (a *Auth[U]) signup(c *gin.Context) {
 		return
 	}
 	a.report(ctx, Event{Kind: EventSignUp, Time: a.set.now(), UserID: u.Subject(), IP: c.ClientIP()})
+	if a.mail != nil {
+		_ = a.RequestVerification(ctx, nu.Email)
+	}
 	c.JSON(http.StatusCreated, u)
 }
 

@@ -20,8 +20,8 @@ func (s *Store[U]) Migrate(ctx context.Context) error {
 	return s.MigrateSessions(ctx)
 }
 
-// MigrateSessions creates or updates the session and refresh-token tables
-// only, for applications that use the store as their SessionStore and keep
+// MigrateSessions creates or updates the session, refresh-token and
+// mail-token tables only, for applications that use the store as their SessionStore and keep
 // users elsewhere.
 func (s *Store[U]) MigrateSessions(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
@@ -30,6 +30,9 @@ func (s *Store[U]) MigrateSessions(ctx context.Context) error {
 	}
 	if err := db.Table(s.opts.tokenTable).AutoMigrate(&refreshTokenRow{}); err != nil {
 		return fmt.Errorf("gormstore: Migrate: table %s: %w", s.opts.tokenTable, err)
+	}
+	if err := db.Table(s.opts.mailTable).AutoMigrate(&mailTokenRow{}); err != nil {
+		return fmt.Errorf("gormstore: Migrate: table %s: %w", s.opts.mailTable, err)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ const DefaultTimeout = 3 * time.Second
 const (
 	DefaultSessionTable      = "sessions"
 	DefaultRefreshTokenTable = "refresh_tokens"
+	DefaultMailTokenTable    = "mail_tokens"
 )
 
 // Option configures a [Store].
@@ -24,6 +25,7 @@ type options struct {
 	timeout      time.Duration
 	sessionTable string
 	tokenTable   string
+	mailTable    string
 }
 
 func defaultOptions() options {
@@ -31,6 +33,7 @@ func defaultOptions() options {
 		timeout:      DefaultTimeout,
 		sessionTable: DefaultSessionTable,
 		tokenTable:   DefaultRefreshTokenTable,
+		mailTable:    DefaultMailTokenTable,
 	}
 }
 
@@ -60,6 +63,18 @@ func WithSessionTables(sessions, refreshTokens string) Option {
 		}
 		o.sessionTable = sessions
 		o.tokenTable = refreshTokens
+		return nil
+	}
+}
+
+// WithMailTokenTable sets the name of the table of account-email tokens
+// (default [DefaultMailTokenTable]).
+func WithMailTokenTable(name string) Option {
+	return func(o *options) error {
+		if name == "" {
+			return fmt.Errorf("gormstore: WithMailTokenTable: the name is empty")
+		}
+		o.mailTable = name
 		return nil
 	}
 }

@@ -28,6 +28,9 @@ var (
 	_ ginjwt.UserCreator[User]   = (*Store[User])(nil)
 	_ ginjwt.UserActivator       = (*Store[User])(nil)
 	_ ginjwt.PasswordHashSwapper = (*Store[User])(nil)
+	_ ginjwt.MailTokenStore      = (*Store[User])(nil)
+	_ ginjwt.EmailVerifier       = (*Store[User])(nil)
+	_ ginjwt.VerifiedUser        = User{}
 )
 
 // New returns a store over db, an already opened database (SQLite opened

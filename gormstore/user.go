@@ -39,6 +39,10 @@ type User struct {
 	Active bool `gorm:"column:is_active;not null" json:"is_active"`
 	// Staff reports whether the user may use staff-only routes.
 	Staff bool `gorm:"column:is_staff;not null" json:"is_staff"`
+	// Verified reports whether the user proved, through a link sent by
+	// mail, that the email is theirs. Existing tables gain the column with
+	// false at Migrate: see [Store.MarkAllVerified].
+	Verified bool `gorm:"column:is_verified;not null;default:false" json:"is_verified"`
 	// Superuser is kept for applications that distinguish it; ginjwt
 	// itself does not read it.
 	Superuser bool `gorm:"column:is_superuser;not null" json:"is_superuser"`
@@ -64,6 +68,12 @@ func (u User) IsStaff() bool { return u.Staff }
 
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }
+
+// EmailAddress returns the email as the user gave it.
+func (u User) EmailAddress() string { return u.Email }
+
+// IsVerified reports whether the user's email is verified.
+func (u User) IsVerified() bool { return u.Verified }
 
 // IsSuperuser reports the Superuser flag.
 func (u User) IsSuperuser() bool { return u.Superuser }

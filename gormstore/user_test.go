@@ -109,7 +109,7 @@ func TestUserJSON(t *testing.T) {
 	}
 	slices.Sort(keys)
 	want := []string{"Beta", "Credits", "Plan", "created_at", "email", "first_name", "id", "is_active",
-		"is_staff", "is_superuser", "last_login", "last_name", "updated_at", "username"}
+		"is_staff", "is_superuser", "is_verified", "last_login", "last_name", "updated_at", "username"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("JSON keys = %v, want %v", keys, want)
 	}

@@ -28,6 +28,8 @@ const (
 //   - refresh_tokens and spent_refresh_tokens: session_id, for purging a
 //     session's hashes; check_at, for the orphan sweep of PurgeExpired.
 //   - revoked_sessions: check_at.
+//   - mail_tokens: (user_id, kind, created_at), for the cooldown;
+//     expires_at on it and on spent_mail_tokens, for PurgeMailTokens.
 //
 // The TTL index makes MongoDB delete expired sessions by itself, within
 // about a minute of their expiry. FerretDB answers NotImplemented to TTL
@@ -53,6 +55,12 @@ func (s *Store[U]) EnsureIndexes(ctx context.Context) error {
 		{s.spent, index("session_id")},
 		{s.spent, index("check_at")},
 		{s.revoked, index("check_at")},
+		{s.mail, mongo.IndexModel{
+			Keys:    bson.D{{Key: "user_id", Value: 1}, {Key: "kind", Value: 1}, {Key: "created_at", Value: -1}},
+			Options: options.Index().SetName("user_kind_created"),
+		}},
+		{s.mail, index("expires_at")},
+		{s.spentMail, index("expires_at")},
 	}
 	for _, p := range plain {
 		if _, err := p.coll.Indexes().CreateOne(ctx, p.model); err != nil {

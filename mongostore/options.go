@@ -14,6 +14,8 @@ type Collections struct {
 	RefreshTokens      string // "refresh_tokens"
 	SpentRefreshTokens string // "spent_refresh_tokens"
 	RevokedSessions    string // "revoked_sessions"
+	MailTokens         string // "mail_tokens"
+	SpentMailTokens    string // "spent_mail_tokens"
 }
 
 // DefaultCollections are the names a [Store] uses unless
@@ -24,6 +26,8 @@ var DefaultCollections = Collections{
 	RefreshTokens:      "refresh_tokens",
 	SpentRefreshTokens: "spent_refresh_tokens",
 	RevokedSessions:    "revoked_sessions",
+	MailTokens:         "mail_tokens",
+	SpentMailTokens:    "spent_mail_tokens",
 }
 
 // Option configures [New].
@@ -58,5 +62,7 @@ func WithCollections(names Collections) Option {
 		set(&c.collections.RefreshTokens, names.RefreshTokens)
 		set(&c.collections.SpentRefreshTokens, names.SpentRefreshTokens)
 		set(&c.collections.RevokedSessions, names.RevokedSessions)
+		set(&c.collections.MailTokens, names.MailTokens)
+		set(&c.collections.SpentMailTokens, names.SpentMailTokens)
 	}
 }

@@ -21,6 +21,9 @@ var (
 	_ ginjwt.UserCreator[User]   = (*Store[User])(nil)
 	_ ginjwt.UserActivator       = (*Store[User])(nil)
 	_ ginjwt.PasswordHashSwapper = (*Store[User])(nil)
+	_ ginjwt.MailTokenStore      = (*Store[User])(nil)
+	_ ginjwt.EmailVerifier       = (*Store[User])(nil)
+	_ ginjwt.VerifiedUser        = User{}
 )
 
 // Store keeps users of type U and their sessions in one MongoDB database.
@@ -28,13 +31,15 @@ var (
 // concurrent use, and holds across processes that share the database.
 // Create it with [New] and call [Store.EnsureIndexes] at start-up.
 type Store[U ginjwt.User] struct {
-	timeout  time.Duration
-	users    *mongo.Collection
-	sessions *mongo.Collection
-	tokens   *mongo.Collection // live and spent refresh-token hashes
-	spent    *mongo.Collection // hashes already rotated, by _id
-	revoked  *mongo.Collection // revocation markers, by session _id
-	ttl      atomic.Bool
+	timeout   time.Duration
+	users     *mongo.Collection
+	sessions  *mongo.Collection
+	tokens    *mongo.Collection // live and spent refresh-token hashes
+	spent     *mongo.Collection // hashes already rotated, by _id
+	revoked   *mongo.Collection // revocation markers, by session _id
+	mail      *mongo.Collection // mail-token hashes, by _id
+	spentMail *mongo.Collection // mail-token hashes already consumed, by _id
+	ttl       atomic.Bool
 }
 
 // New returns a store on db. U is the user document type: mongostore.User
@@ -61,19 +66,21 @@ func New[U ginjwt.User](db *mongo.Database, opts ...Option) (*Store[U], error) {
 	}
 	c := cfg.collections
 	return &Store[U]{
-		timeout:  cfg.timeout,
-		users:    db.Collection(c.Users),
-		sessions: db.Collection(c.Sessions),
-		tokens:   db.Collection(c.RefreshTokens),
-		spent:    db.Collection(c.SpentRefreshTokens),
-		revoked:  db.Collection(c.RevokedSessions),
+		timeout:   cfg.timeout,
+		users:     db.Collection(c.Users),
+		sessions:  db.Collection(c.Sessions),
+		tokens:    db.Collection(c.RefreshTokens),
+		spent:     db.Collection(c.SpentRefreshTokens),
+		revoked:   db.Collection(c.RevokedSessions),
+		mail:      db.Collection(c.MailTokens),
+		spentMail: db.Collection(c.SpentMailTokens),
 	}, nil
 }
 
 // checkCollections refuses two roles sharing one collection.
 func checkCollections(c Collections) error {
 	seen := map[string]bool{}
-	for _, name := range []string{c.Users, c.Sessions, c.RefreshTokens, c.SpentRefreshTokens, c.RevokedSessions} {
+	for _, name := range []string{c.Users, c.Sessions, c.RefreshTokens, c.SpentRefreshTokens, c.RevokedSessions, c.MailTokens, c.SpentMailTokens} {
 		if seen[name] {
 			return fmt.Errorf("mongostore: New: collection %q named twice", name)
 		}

@@ -39,6 +39,10 @@ type User struct {
 	Active bool `bson:"is_active" json:"is_active"`
 	// Staff users may use staff-only routes.
 	Staff bool `bson:"is_staff" json:"is_staff"`
+	// Verified reports whether the user proved, through a link sent by
+	// mail, that the email is theirs. Documents written before it existed
+	// read as false: see [Store.MarkAllVerified].
+	Verified bool `bson:"is_verified" json:"is_verified"`
 	// Superuser is kept for applications; ginjwt itself does not read it.
 	Superuser bool `bson:"is_superuser" json:"is_superuser"`
 	// LastLogin is the time of the last successful sign-in, nil before the
@@ -65,6 +69,12 @@ func (u User) IsActive() bool { return u.Active }
 
 // IsStaff reports whether the user may use staff-only routes.
 func (u User) IsStaff() bool { return u.Staff }
+
+// EmailAddress returns the email as the user gave it.
+func (u User) EmailAddress() string { return u.Email }
+
+// IsVerified reports whether the user's email is verified.
+func (u User) IsVerified() bool { return u.Verified }
 
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }

@@ -129,10 +129,10 @@ func TestUserJSON(t *testing.T) {
 	var obj map[string]any
 	require.NoError(t, json.Unmarshal(b, &obj))
 
-	for _, key := range []string{"id", "email", "username", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "last_login", "created_at", "updated_at"} {
+	for _, key := range []string{"id", "email", "username", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "is_verified", "last_login", "created_at", "updated_at"} {
 		assert.Contains(t, obj, key, "the user object has %q", key)
 	}
-	assert.Len(t, obj, 11, "the user object has no other keys (no password hash, no normalised email)")
+	assert.Len(t, obj, 12, "the user object has no other keys (no password hash, no normalised email)")
 	assert.NotContains(t, string(b), u.PasswordHash)
 	assert.Nil(t, obj["last_login"], "last_login is null before the first sign-in")
 }

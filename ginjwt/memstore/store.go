@@ -17,6 +17,9 @@ var (
 	_ ginjwt.UserCreator[User] = (*Store)(nil)
 	_ ginjwt.UserActivator     = (*Store)(nil)
 	_ ginjwt.User              = User{}
+	_ ginjwt.MailTokenStore    = (*Store)(nil)
+	_ ginjwt.EmailVerifier     = (*Store)(nil)
+	_ ginjwt.VerifiedUser      = User{}
 )
 
 // Store holds users, sessions and refresh-token hashes in memory. It is
@@ -27,6 +30,7 @@ type Store struct {
 	emails   map[string]string        // normalised email -> id
 	sessions map[string]*sessionEntry // by session id
 	tokens   map[string]*refreshToken // by refresh-token hash
+	mail     map[string]*mailToken    // by mail-token hash
 }
 
 // New returns an empty store.
@@ -36,6 +40,7 @@ func New() *Store {
 		emails:   make(map[string]string),
 		sessions: make(map[string]*sessionEntry),
 		tokens:   make(map[string]*refreshToken),
+		mail:     make(map[string]*mailToken),
 	}
 }
 

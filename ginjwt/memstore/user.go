@@ -18,6 +18,7 @@ type User struct {
 	CredVersion int64      `json:"-"`
 	Active      bool       `json:"is_active"`
 	Staff       bool       `json:"is_staff"`
+	Verified    bool       `json:"is_verified"` // the email is proven to be the user's
 	Superuser   bool       `json:"is_superuser"`
 	LastLogin   *time.Time `json:"last_login"` // nil until the first sign-in
 	CreatedAt   time.Time  `json:"created_at"`
@@ -36,6 +37,12 @@ func (u User) IsActive() bool { return u.Active }
 
 // IsStaff reports whether the user may use staff-only routes.
 func (u User) IsStaff() bool { return u.Staff }
+
+// EmailAddress returns the email as the user gave it.
+func (u User) EmailAddress() string { return u.Email }
+
+// IsVerified reports whether the user's email is verified.
+func (u User) IsVerified() bool { return u.Verified }
 
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }

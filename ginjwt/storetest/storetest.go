@@ -69,6 +69,7 @@ func Run[U ginjwt.User](t *testing.T, fresh func(t *testing.T) Database[U]) {
 		{"Concurrency", concurrencyTests[U]()},
 		{"Persistence", persistenceTests[U]()},
 		{"Context", contextTests[U]()},
+		{"MailTokens", mailTokenTests[U]()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
