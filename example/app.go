@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,14 +43,18 @@ func newApp(ctx context.Context, opts appOptions) (*app, error) {
 }
 
 // build is the server for one user type: the same code for every store.
-// It returns the handler and the function that reloads its keys.
-func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions ginjwt.SessionStore) (http.Handler, func() error, error) {
+// It returns the handler, the function that reloads its keys, and the one
+// that closes it (draining the mail queue).
+func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions ginjwt.SessionStore) (http.Handler, func() error, func(), error) {
 	cfg := ginjwt.Config[U]{Users: users, Sessions: sessions, Logger: opts.Logger}
 	if err := ginjwt.LoadEnvFrom(&cfg, opts.Lookup); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := cookieMode(&cfg, opts.Lookup); err != nil { // cookies.go
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if err := mailMode(&cfg, opts.Lookup); err != nil { // mail.go
+		return nil, nil, nil, err
 	}
 	if cfg.Keys.IsZero() && len(cfg.SigningKey) == 0 {
 		cfg.SigningKey = make([]byte, 64)
@@ -58,7 +63,7 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	}
 	auth, err := ginjwt.Compile(cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 
 	gin.SetMode(gin.ReleaseMode)
@@ -73,7 +78,7 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		}
 	}
 	if err := r.SetTrustedProxies(proxies); err != nil {
-		return nil, nil, fmt.Errorf("environment variable TRUSTED_PROXIES: %w", err)
+		return nil, nil, nil, fmt.Errorf("environment variable TRUSTED_PROXIES: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(requestLog(opts.Logger), recovery(opts.Logger))
@@ -86,13 +91,16 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		c.JSON(http.StatusOK, gin.H{"name": "ginjwt example", "auth": "/auth", "api": "/api"})
 	})
 	if err := auth.Mount(r.Group("/auth")); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// The public keys, for services that verify our tokens; 404 while the
 	// key set is HMAC only.
 	r.GET("/.well-known/jwks.json", auth.JWKSHandler())
 	if cfg.Cookies != nil {
 		mountDemo(r) // GET /demo/, cookies.go
+	}
+	if cfg.Mail != nil {
+		mountAccountPages(r) // the links of the mails, mail.go
 	}
 	api := r.Group("/api", auth.Middleware())
 	api.GET("/profile", func(c *gin.Context) {
@@ -103,5 +111,14 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		u, _ := ginjwt.CurrentUser[U](c)
 		c.JSON(http.StatusOK, gin.H{"message": "Welcome, staff member", "id": u.Subject()})
 	})
-	return r, keyReloader(auth, opts), nil
+	// Close drains the account-mail queue, so that a mail accepted before
+	// a shutdown is still sent.
+	closeAuth := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := auth.Close(ctx); err != nil {
+			opts.Logger.Warn("example: draining the mail queue", "error", err)
+		}
+	}
+	return r, keyReloader(auth, opts), closeAuth, nil
 }

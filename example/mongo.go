@@ -44,10 +44,10 @@ func openMongo(ctx context.Context, opts appOptions, uri string) (*app, error) {
 	if !store.TTL() {
 		opts.Logger.Info("example: this MongoDB server has no TTL indexes; expired sessions are purged by the auth routes instead")
 	}
-	h, reload, err := build(opts, store, store)
+	h, reload, closeAuth, err := build(opts, store, store)
 	if err != nil {
 		closeClient()
 		return nil, err
 	}
-	return &app{Handler: h, Reload: reload, Store: "mongodb " + name, Close: closeClient}, nil
+	return &app{Handler: h, Reload: reload, Store: "mongodb " + name, Close: func() { closeAuth(); closeClient() }}, nil
 }

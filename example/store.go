@@ -74,10 +74,10 @@ func openGorm(ctx context.Context, opts appOptions, name string, dialector gorm.
 		closeDB()
 		return nil, fmt.Errorf("preparing %s: %w", name, err)
 	}
-	h, reload, err := build(opts, store, store)
+	h, reload, closeAuth, err := build(opts, store, store)
 	if err != nil {
 		closeDB()
 		return nil, err
 	}
-	return &app{Handler: h, Reload: reload, Store: name, Close: closeDB}, nil
+	return &app{Handler: h, Reload: reload, Store: name, Close: func() { closeAuth(); closeDB() }}, nil
 }
