@@ -185,6 +185,15 @@ type Config[U User] struct {
 	// them back with [Claims.Decode].
 	ExtraClaims func(ctx context.Context, u U) (map[string]any, error)
 
+	// Scopes, when set, returns the scopes of u (such as "admin:read"),
+	// written into each access token issued to u as the "scope" claim and
+	// checked by [RequireScope]. Each must be a scope token of RFC 6749
+	// §3.3 (printable ASCII without space, '"' or '\'); an error, or an
+	// invalid scope, fails the sign-in or refresh with 503. A token keeps
+	// the scopes it was issued with until it expires: see docs/scopes.md.
+	// Default: no scope claim.
+	Scopes func(ctx context.Context, u U) ([]string, error)
+
 	// Hooks are the application's own logic at each step of the auth
 	// routes (defaults before signup, a sign-in policy, actions after
 	// sign-in, logout, …). See [Hooks] for the order they run in.
