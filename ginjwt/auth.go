@@ -49,6 +49,15 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 			return nil, configErrorf("Users", "%T does not implement ginjwt.UserCreator, which Hooks.BeforeSignup and SignupFields need", cfg.Users)
 		}
 	}
+	switch cfg.SignInWith {
+	case SignInEmail:
+	case SignInUsername, SignInEmailOrUsername:
+		if _, ok := cfg.Users.(UsernameFinder[U]); !ok {
+			return nil, configErrorf("SignInWith", "sign-in by username needs a Users store that implements ginjwt.UsernameFinder; %T does not", cfg.Users)
+		}
+	default:
+		return nil, configErrorf("SignInWith", "unknown value %d", cfg.SignInWith)
+	}
 	a.state.cache.use(set.cacheTTL)
 	return a, nil
 }

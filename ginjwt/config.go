@@ -194,6 +194,14 @@ type Config[U User] struct {
 	// Default: no scope claim.
 	Scopes func(ctx context.Context, u U) ([]string, error)
 
+	// SignInWith says what users type to sign in besides the password:
+	// [SignInEmail] (default), [SignInUsername] or [SignInEmailOrUsername].
+	// Sign-in by username needs a Users store that implements
+	// [UsernameFinder]. Either way an attempt on an account takes the same
+	// time and gets the same 401 body, and the throttle counts attempts
+	// per account, whichever identifier was typed.
+	SignInWith SignInIdentifier
+
 	// Hooks are the application's own logic at each step of the auth
 	// routes (defaults before signup, a sign-in policy, actions after
 	// sign-in, logout, …). See [Hooks] for the order they run in.

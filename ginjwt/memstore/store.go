@@ -12,11 +12,12 @@ import (
 
 // Compile-time checks that Store implements both store contracts.
 var (
-	_ ginjwt.UserStore[User]   = (*Store)(nil)
-	_ ginjwt.SessionStore      = (*Store)(nil)
-	_ ginjwt.UserCreator[User] = (*Store)(nil)
-	_ ginjwt.UserActivator     = (*Store)(nil)
-	_ ginjwt.User              = User{}
+	_ ginjwt.UserStore[User]      = (*Store)(nil)
+	_ ginjwt.SessionStore         = (*Store)(nil)
+	_ ginjwt.UserCreator[User]    = (*Store)(nil)
+	_ ginjwt.UserActivator        = (*Store)(nil)
+	_ ginjwt.UsernameFinder[User] = (*Store)(nil)
+	_ ginjwt.User                 = User{}
 )
 
 // Store holds users, sessions and refresh-token hashes in memory. It is
@@ -25,6 +26,7 @@ type Store struct {
 	mu       sync.RWMutex
 	users    map[string]User          // by id
 	emails   map[string]string        // normalised email -> id
+	names    map[string]string        // normalised username -> id
 	sessions map[string]*sessionEntry // by session id
 	tokens   map[string]*refreshToken // by refresh-token hash
 }
@@ -34,6 +36,7 @@ func New() *Store {
 	return &Store{
 		users:    make(map[string]User),
 		emails:   make(map[string]string),
+		names:    make(map[string]string),
 		sessions: make(map[string]*sessionEntry),
 		tokens:   make(map[string]*refreshToken),
 	}

@@ -10,9 +10,12 @@ type User struct {
 	Email           string `json:"email"` // as the user typed it
 	EmailNormalized string `json:"-"`     // unique; what look-ups compare
 	Username        string `json:"username"`
-	FirstName       string `json:"first_name"`
-	LastName        string `json:"last_name"`
-	PasswordHash    string `json:"-"`
+	// UsernameNormalized is unique among users that have a username, ""
+	// for none; what sign-in by username compares.
+	UsernameNormalized string `json:"-"`
+	FirstName          string `json:"first_name"`
+	LastName           string `json:"last_name"`
+	PasswordHash       string `json:"-"`
 	// CredentialsVersion counts password changes; see
 	// ginjwt.User.CredentialsVersion.
 	CredVersion int64      `json:"-"`

@@ -60,16 +60,17 @@ func (s *Store) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func
 	}
 	now := time.Now().UTC()
 	u := User{
-		ID:              newID(),
-		Email:           nu.Email,
-		EmailNormalized: nu.NormalizedEmail,
-		Username:        nu.Username,
-		FirstName:       nu.FirstName,
-		LastName:        nu.LastName,
-		PasswordHash:    nu.PasswordHash,
-		Active:          true,
-		CreatedAt:       now,
-		UpdatedAt:       now,
+		ID:                 newID(),
+		Email:              nu.Email,
+		EmailNormalized:    nu.NormalizedEmail,
+		Username:           nu.Username,
+		UsernameNormalized: nu.NormalizedUsername,
+		FirstName:          nu.FirstName,
+		LastName:           nu.LastName,
+		PasswordHash:       nu.PasswordHash,
+		Active:             true,
+		CreatedAt:          now,
+		UpdatedAt:          now,
 	}
 	if init != nil {
 		if err := init(&u); err != nil {
@@ -78,12 +79,34 @@ func (s *Store) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, taken := s.emails[nu.NormalizedEmail]; taken {
+	if _, taken := s.emails[u.EmailNormalized]; taken {
 		return User{}, ginjwt.ErrUserExists
+	}
+	if _, taken := s.names[u.UsernameNormalized]; taken && u.UsernameNormalized != "" {
+		return User{}, ginjwt.ErrUsernameTaken
 	}
 	s.users[u.ID] = u
 	s.emails[u.EmailNormalized] = u.ID
+	if u.UsernameNormalized != "" {
+		s.names[u.UsernameNormalized] = u.ID
+	}
 	return u, nil
+}
+
+// FindUserByUsername implements [ginjwt.UsernameFinder]: a copy of the
+// user whose normalised username equals normalizedUsername exactly, or
+// ginjwt.ErrUserNotFound.
+func (s *Store) FindUserByUsername(ctx context.Context, normalizedUsername string) (User, error) {
+	if err := ctxErr(ctx); err != nil {
+		return User{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.names[normalizedUsername]
+	if !ok || normalizedUsername == "" {
+		return User{}, ginjwt.ErrUserNotFound
+	}
+	return s.users[id].clone(), nil
 }
 
 // SetPasswordHash replaces the user's password hash ("" removes it) and
