@@ -23,11 +23,12 @@ type Store[U ginjwt.User] struct {
 }
 
 var (
-	_ ginjwt.UserStore[User]     = (*Store[User])(nil)
-	_ ginjwt.SessionStore        = (*Store[User])(nil)
-	_ ginjwt.UserCreator[User]   = (*Store[User])(nil)
-	_ ginjwt.UserActivator       = (*Store[User])(nil)
-	_ ginjwt.PasswordHashSwapper = (*Store[User])(nil)
+	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
+	_ ginjwt.SessionStore         = (*Store[User])(nil)
+	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
+	_ ginjwt.UserActivator        = (*Store[User])(nil)
+	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
+	_ ginjwt.UsernameFinder[User] = (*Store[User])(nil)
 )
 
 // New returns a store over db, an already opened database (SQLite opened
