@@ -19,6 +19,8 @@ type Auth[U User] struct {
 	state    *state[U]
 	renderer ErrorRenderer
 	info     *requestInfo // what a request's identity needs of a
+	// profileFields are the fields the profile route may change.
+	profileFields []string
 }
 
 // Compile validates cfg, applies its defaults and returns the runtime that
@@ -48,6 +50,9 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 		if _, ok := cfg.Users.(UserCreator[U]); !ok {
 			return nil, configErrorf("Users", "%T does not implement ginjwt.UserCreator, which Hooks.BeforeSignup and SignupFields need", cfg.Users)
 		}
+	}
+	if a.profileFields, err = profileFields(cfg.ProfileFields); err != nil {
+		return nil, err
 	}
 	switch cfg.SignInWith {
 	case SignInEmail:

@@ -202,6 +202,13 @@ type Config[U User] struct {
 	// per account, whichever identifier was typed.
 	SignInWith SignInIdentifier
 
+	// ProfileFields are the fields that PATCH on Paths.Profile lets users
+	// change: any of "username", "first_name" and "last_name"
+	// ([DefaultProfileFields], the default). Other fields of the request
+	// are ignored; the email, the password, the flags and the id are never
+	// changed this way.
+	ProfileFields []string
+
 	// Hooks are the application's own logic at each step of the auth
 	// routes (defaults before signup, a sign-in policy, actions after
 	// sign-in, logout, …). See [Hooks] for the order they run in.

@@ -13,6 +13,9 @@ type Paths struct {
 	Me        string // GET, default "/me"
 	Password  string // POST, default "/password"
 	Sessions  string // GET, and DELETE Sessions+"/:id"; default "/sessions"
+	// Profile is PATCH, default "/me". It is mounted only when the Users
+	// store implements [ProfileUpdater].
+	Profile string
 }
 
 // DefaultPaths returns the default route paths.
@@ -20,7 +23,7 @@ func DefaultPaths() Paths {
 	return Paths{
 		Signup: "/signup", Signin: "/signin", Refresh: "/refresh",
 		Logout: "/logout", LogoutAll: "/logout-all", Me: "/me",
-		Password: "/password", Sessions: "/sessions",
+		Password: "/password", Sessions: "/sessions", Profile: "/me",
 	}
 }
 
@@ -34,6 +37,7 @@ func (p Paths) withDefaults() (Paths, error) {
 		{"Refresh", &p.Refresh, &d.Refresh}, {"Logout", &p.Logout, &d.Logout},
 		{"LogoutAll", &p.LogoutAll, &d.LogoutAll}, {"Me", &p.Me, &d.Me},
 		{"Password", &p.Password, &d.Password}, {"Sessions", &p.Sessions, &d.Sessions},
+		{"Profile", &p.Profile, &d.Profile},
 	} {
 		switch {
 		case *f.val == "":
