@@ -2,47 +2,41 @@ package memstore
 
 import (
 	"context"
-	"time"
+	"errors"
 
 	"github.com/ginjwt/ginjwt/ginjwt"
 )
 
-var _ ginjwt.ProfileUpdater[User] = (*Store)(nil)
-
-// UpdateProfile implements [ginjwt.ProfileUpdater].
-func (s *Store) UpdateProfile(ctx context.Context, id string, p ginjwt.ProfileUpdate) (User, error) {
+// UpdateProfile implements [ginjwt.ProfileUpdater]. It needs
+// Model.SetProfile.
+func (s *Generic[U]) UpdateProfile(ctx context.Context, id string, p ginjwt.ProfileUpdate) (U, error) {
+	var zero U
 	if err := ctxErr(ctx); err != nil {
-		return User{}, err
+		return zero, err
+	}
+	if s.model.SetProfile == nil {
+		return zero, errors.New("memstore: UpdateProfile needs Model.SetProfile")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[id]
+	e, ok := s.users[id]
 	if !ok {
-		return User{}, ginjwt.ErrUserNotFound
+		return zero, ginjwt.ErrUserNotFound
 	}
 	if p.NormalizedUsername != nil && *p.NormalizedUsername != "" {
 		if owner, taken := s.names[*p.NormalizedUsername]; taken && owner != id {
-			return User{}, ginjwt.ErrUsernameTaken
+			return zero, ginjwt.ErrUsernameTaken
 		}
 	}
-	if p.Username != nil {
-		u.Username = *p.Username
-	}
+	s.model.SetProfile(&e.u, p)
 	if p.NormalizedUsername != nil {
-		if u.UsernameNormalized != "" {
-			delete(s.names, u.UsernameNormalized)
+		if e.name != "" {
+			delete(s.names, e.name)
 		}
-		if u.UsernameNormalized = *p.NormalizedUsername; u.UsernameNormalized != "" {
-			s.names[u.UsernameNormalized] = id
+		if e.name = *p.NormalizedUsername; e.name != "" {
+			s.names[e.name] = id
 		}
 	}
-	if p.FirstName != nil {
-		u.FirstName = *p.FirstName
-	}
-	if p.LastName != nil {
-		u.LastName = *p.LastName
-	}
-	u.UpdatedAt = time.Now().UTC()
-	s.users[id] = u
-	return u.clone(), nil
+	s.touch(&e.u)
+	return s.clone(e.u), nil
 }

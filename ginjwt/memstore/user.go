@@ -1,6 +1,10 @@
 package memstore
 
-import "time"
+import (
+	"time"
+
+	"github.com/ginjwt/ginjwt/ginjwt"
+)
 
 // User is the user model of the in-memory store. Its JSON form is the user
 // object of the HTTP API: the password hash and the normalised email are
@@ -43,11 +47,44 @@ func (u User) IsStaff() bool { return u.Staff }
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }
 
-// clone returns a copy of u that shares no memory with it.
-func (u User) clone() User {
-	if u.LastLogin != nil {
-		at := *u.LastLogin
-		u.LastLogin = &at
-	}
-	return u
+// userModel is the Model of User.
+var userModel = Model[User]{
+	New: func(id string, nu ginjwt.NewUser, now time.Time) User {
+		return User{
+			ID:                 id,
+			Email:              nu.Email,
+			EmailNormalized:    nu.NormalizedEmail,
+			Username:           nu.Username,
+			UsernameNormalized: nu.NormalizedUsername,
+			FirstName:          nu.FirstName,
+			LastName:           nu.LastName,
+			PasswordHash:       nu.PasswordHash,
+			Active:             true,
+			CreatedAt:          now,
+			UpdatedAt:          now,
+		}
+	},
+	SetPasswordHash: func(u *User, hash string, v int64) { u.PasswordHash, u.CredVersion = hash, v },
+	SetActive:       func(u *User, active bool) { u.Active = active },
+	SetStaff:        func(u *User, staff bool) { u.Staff = staff },
+	Touch:           func(u *User, now time.Time) { u.UpdatedAt = now },
+	SetLastLogin:    func(u *User, at time.Time) { u.LastLogin = &at },
+	SetProfile: func(u *User, p ginjwt.ProfileUpdate) {
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&u.Username, p.Username)
+		set(&u.UsernameNormalized, p.NormalizedUsername)
+		set(&u.FirstName, p.FirstName)
+		set(&u.LastName, p.LastName)
+	},
+	Clone: func(u User) User {
+		if u.LastLogin != nil {
+			at := *u.LastLogin
+			u.LastLogin = &at
+		}
+		return u
+	},
 }
