@@ -47,12 +47,18 @@ var usernameFold = cases.Fold()
 
 // NormalizeUsername returns the form of a username that uniqueness and
 // look-ups compare: surrounding spaces trimmed, compatibility-normalised
-// (NFKC: "ｆｕｌｌ" and "full" are one name), case-folded, and normalised
-// again since folding can undo NFKC. It validates nothing: see
+// (NFKC: "ｆｕｌｌ" and "full" are one name), case-folded, lower-cased, and
+// normalised again since folding can undo NFKC. Normalising the result
+// again changes nothing. It validates nothing: see
 // [CheckUsername] for the allowed alphabet.
 func NormalizeUsername(s string) string {
 	s = norm.NFKC.String(strings.TrimSpace(s))
-	return norm.NFKC.String(usernameFold.String(s))
+	// Full case folding maps lower-case Cherokee to upper case, and does
+	// not map it back the same way in every context; lower-casing after
+	// it makes the result a fixed point (see the exhaustive test).
+	// Compatibility forms can decompose to spaces ("￣" is " ̄"): trim
+	// again.
+	return strings.TrimSpace(norm.NFKC.String(strings.ToLower(usernameFold.String(s))))
 }
 
 // CheckUsername validates a username typed at signup or in a profile
