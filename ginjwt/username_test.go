@@ -55,6 +55,8 @@ func TestSignupUsernames(t *testing.T) {
 		assert.Equal(t, 409, w.Code, taken)
 		assert.Equal(t, "A user with that username already exists", w.detail(t))
 	}
+	assert.Equal(t, "username_taken", ginjwt.ErrorCode(ginjwt.ErrUsernameTaken))
+	assert.Equal(t, "user_exists", ginjwt.ErrorCode(ginjwt.ErrUserExists))
 	w = signup("grace@example.com", "another")
 	assert.Equal(t, 409, w.Code)
 	assert.Equal(t, "A user with that email already exists", w.detail(t))
