@@ -296,8 +296,14 @@ func (a *Auth[U]) resetPassword(ctx context.Context, token, newPassword, ip stri
 	if _, err := a.setPassword(ctx, u.Subject(), hash, u.CredentialsVersion(), ip, nil); err != nil {
 		return err
 	}
+	// Sign-in counts a known account's attempts by its id, and password
+	// resets by its email: forget both, from every client.
+	accounts := []Digest{AccountDigest("user", u.Subject())}
 	if addr, ok := any(u).(EmailUser); ok {
-		if err := a.throttle().ResetAccount(ctx, AccountDigest("email", NormalizeEmail(addr.EmailAddress()))); err != nil {
+		accounts = append(accounts, AccountDigest("email", NormalizeEmail(addr.EmailAddress())))
+	}
+	for _, account := range accounts {
+		if err := a.throttle().ResetAccount(ctx, account); err != nil {
 			a.set.logger.WarnContext(ctx, "ginjwt: resetting the sign-in throttle after a password reset failed", "user_id", u.Subject(), "error", err)
 		}
 	}

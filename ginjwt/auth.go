@@ -20,6 +20,8 @@ type Auth[U User] struct {
 	renderer ErrorRenderer
 	info     *requestInfo // what a request's identity needs of a
 	mail     *accountMail // nil without Config.Mail
+	// profileFields are the fields the profile route may change.
+	profileFields []string
 }
 
 // Compile validates cfg, applies its defaults and returns the runtime that
@@ -52,6 +54,18 @@ func Compile[U User](cfg Config[U]) (*Auth[U], error) {
 	}
 	if err := a.compileMail(); err != nil {
 		return nil, err
+	}
+	if a.profileFields, err = profileFields(cfg.ProfileFields); err != nil {
+		return nil, err
+	}
+	switch cfg.SignInWith {
+	case SignInEmail:
+	case SignInUsername, SignInEmailOrUsername:
+		if _, ok := cfg.Users.(UsernameFinder[U]); !ok {
+			return nil, configErrorf("SignInWith", "sign-in by username needs a Users store that implements ginjwt.UsernameFinder; %T does not", cfg.Users)
+		}
+	default:
+		return nil, configErrorf("SignInWith", "unknown value %d", cfg.SignInWith)
 	}
 	a.state.cache.use(set.cacheTTL)
 	return a, nil

@@ -19,6 +19,10 @@ type Claims struct {
 	SessionID string `json:"sid,omitempty"`
 	// TokenType ("token_type") is always "access" for an access token.
 	TokenType string `json:"token_type"`
+	// Scope ("scope") holds the user's scopes when the token was issued,
+	// separated by spaces (RFC 8693 §4.2); see [Claims.Scopes] and
+	// Config.Scopes.
+	Scope string `json:"scope,omitempty"`
 
 	raw string // the compact token, kept for Decode
 }
@@ -42,6 +46,7 @@ func (c *Claims) Decode(v any) error {
 var reservedClaims = map[string]bool{
 	"iss": true, "sub": true, "aud": true, "exp": true, "nbf": true,
 	"iat": true, "jti": true, "sid": true, "token_type": true,
+	"scope": true,
 }
 
 // reservedFold returns the reserved claim that name equals under Unicode

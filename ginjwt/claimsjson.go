@@ -28,11 +28,12 @@ func claimsErr(msg string) error { return errors.Join(errClaims, errors.New("gin
 var claimBit = map[string]uint16{
 	"iss": 1 << 0, "sub": 1 << 1, "aud": 1 << 2, "exp": 1 << 3, "nbf": 1 << 4,
 	"iat": 1 << 5, "jti": 1 << 6, "sid": 1 << 7, "token_type": 1 << 8,
+	"scope": 1 << 9,
 }
 
 // UnmarshalJSON decodes a claim set strictly: the registered claims by
 // their exact names and RFC 7519 types (exp, nbf, iat numbers; iss, sub,
-// jti, sid, token_type strings; aud a string or an array of strings), and
+// jti, sid, token_type, scope strings; aud a string or an array of strings), and
 // it rejects a duplicate name, or a name that equals a registered one only
 // under case folding. Custom claims are left for [Claims.Decode].
 func (c *Claims) UnmarshalJSON(b []byte) error {
@@ -139,6 +140,8 @@ func (c *Claims) setRegistered(name string, val []byte) error {
 		c.SessionID = str
 	case "token_type":
 		c.TokenType = str
+	case "scope":
+		c.Scope = str
 	}
 	return nil
 }

@@ -200,6 +200,30 @@ type Config[U User] struct {
 	// them back with [Claims.Decode].
 	ExtraClaims func(ctx context.Context, u U) (map[string]any, error)
 
+	// Scopes, when set, returns the scopes of u (such as "admin:read"),
+	// written into each access token issued to u as the "scope" claim and
+	// checked by [RequireScope]. Each must be a scope token of RFC 6749
+	// §3.3 (printable ASCII without space, '"' or '\'); an error, or an
+	// invalid scope, fails the sign-in or refresh with 503. A token keeps
+	// the scopes it was issued with until it expires: see docs/scopes.md.
+	// Default: no scope claim.
+	Scopes func(ctx context.Context, u U) ([]string, error)
+
+	// SignInWith says what users type to sign in besides the password:
+	// [SignInEmail] (default), [SignInUsername] or [SignInEmailOrUsername].
+	// Sign-in by username needs a Users store that implements
+	// [UsernameFinder]. Either way an attempt on an account takes the same
+	// time and gets the same 401 body, and the throttle counts attempts
+	// per account, whichever identifier was typed.
+	SignInWith SignInIdentifier
+
+	// ProfileFields are the fields that PATCH on Paths.Profile lets users
+	// change: any of "username", "first_name" and "last_name"
+	// ([DefaultProfileFields], the default). Other fields of the request
+	// are ignored; the email, the password, the flags and the id are never
+	// changed this way.
+	ProfileFields []string
+
 	// Hooks are the application's own logic at each step of the auth
 	// routes (defaults before signup, a sign-in policy, actions after
 	// sign-in, logout, …). See [Hooks] for the order they run in.

@@ -12,6 +12,9 @@ var (
 	ErrUserNotFound = errors.New("ginjwt: user not found")
 	// ErrUserExists: a user with that normalised email already exists.
 	ErrUserExists = errors.New("ginjwt: user already exists")
+	// ErrUsernameTaken: a user with that normalised username already
+	// exists. It matches ErrUserExists too.
+	ErrUsernameTaken = fmt.Errorf("%w: username taken", ErrUserExists)
 	// ErrEmptyEmail: CreateUser was given an empty normalised email, which
 	// a store refuses (it would match every other empty one).
 	ErrEmptyEmail = errors.New("ginjwt: a user needs a normalised email")

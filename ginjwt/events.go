@@ -30,6 +30,7 @@ type Event struct {
 	UserID    string // "" when unknown
 	SessionID string // "" when not about one session
 	Email     string // the normalised email of a sign-in attempt, if any
+	Username  string // the normalised username of a sign-in attempt, if any
 	IP        string // the client IP, if the event came over HTTP
 }
 
@@ -39,13 +40,14 @@ const maxEventText = 256
 
 func (a *Auth[U]) report(ctx context.Context, e Event) {
 	e.Email, e.IP = truncate(e.Email, maxEventText), truncate(e.IP, maxEventText)
+	e.Username = truncate(e.Username, maxEventText)
 	level := slog.LevelInfo
 	switch e.Kind {
 	case EventSignInFailed, EventThrottled, EventRefreshReuse, EventPasswordFailed:
 		level = slog.LevelWarn
 	}
 	attrs := []slog.Attr{slog.String("event", string(e.Kind))}
-	for _, kv := range [][2]string{{"user_id", e.UserID}, {"session_id", e.SessionID}, {"email", e.Email}, {"ip", e.IP}} {
+	for _, kv := range [][2]string{{"user_id", e.UserID}, {"session_id", e.SessionID}, {"email", e.Email}, {"username", e.Username}, {"ip", e.IP}} {
 		if kv[1] != "" {
 			attrs = append(attrs, slog.String(kv[0], kv[1]))
 		}

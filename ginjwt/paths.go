@@ -18,6 +18,9 @@ type Paths struct {
 	Verify         string // POST, default "/verify"
 	PasswordForgot string // POST, default "/password/forgot"
 	PasswordReset  string // POST, default "/password/reset"
+	// Profile is PATCH, default "/me". It is mounted only when the Users
+	// store implements [ProfileUpdater].
+	Profile string
 }
 
 // DefaultPaths returns the default route paths.
@@ -28,6 +31,7 @@ func DefaultPaths() Paths {
 		Password: "/password", Sessions: "/sessions",
 		VerifyRequest: "/verify/request", Verify: "/verify",
 		PasswordForgot: "/password/forgot", PasswordReset: "/password/reset",
+		Profile: "/me",
 	}
 }
 
@@ -43,6 +47,7 @@ func (p Paths) withDefaults() (Paths, error) {
 		{"Password", &p.Password, &d.Password}, {"Sessions", &p.Sessions, &d.Sessions},
 		{"VerifyRequest", &p.VerifyRequest, &d.VerifyRequest}, {"Verify", &p.Verify, &d.Verify},
 		{"PasswordForgot", &p.PasswordForgot, &d.PasswordForgot}, {"PasswordReset", &p.PasswordReset, &d.PasswordReset},
+		{"Profile", &p.Profile, &d.Profile},
 	} {
 		switch {
 		case *f.val == "":

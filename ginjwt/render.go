@@ -88,6 +88,7 @@ var errorCodes = []struct {
 	{ErrBadRequest, "invalid_request"},
 	{ErrInvalidCredentials, "invalid_credentials"},
 	{ErrThrottled, "throttled"},
+	{ErrUsernameTaken, "username_taken"},
 	{ErrUserExists, "user_exists"},
 	{ErrRefreshTokenReused, "refresh_token_reused"},
 	{ErrSessionNotFound, "session_not_found"},

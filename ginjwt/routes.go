@@ -22,6 +22,8 @@ import (
 //	POST   /password      200 a new token pair, access token required
 //	GET    /sessions      200 the live sessions, access token required
 //	DELETE /sessions/:id  204, access token required
+//	PATCH  /me            200 the updated user object, access token
+//	                      required (when Users implements ProfileUpdater)
 //
 // The routes authenticate themselves, so a global r.Use(ginjwt.New(cfg))
 // leaves them alone whatever the order of registration.
@@ -71,6 +73,7 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 		{http.MethodPost, p.Password, []gin.HandlerFunc{auth, a.changePassword}},
 		{http.MethodGet, p.Sessions, []gin.HandlerFunc{auth, a.listSessions}},
 		{http.MethodDelete, p.Sessions + "/:id", []gin.HandlerFunc{auth, a.deleteSession}},
+		{http.MethodPatch, a.profilePath(), []gin.HandlerFunc{auth, a.updateProfile}},
 	}, mail...) {
 		if strings.HasPrefix(rt.path, "-") {
 			continue

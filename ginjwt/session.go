@@ -137,7 +137,11 @@ func (a *Auth[U]) pair(ctx context.Context, u U, sid, refresh string, now time.T
 			return TokenPair{}, fmt.Errorf("ginjwt: ExtraClaims: %w", err)
 		}
 	}
-	access, exp, err := a.tokens.issue(u.Subject(), sid, now, extra)
+	scope, err := a.scopeClaim(ctx, u)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	access, exp, err := a.tokens.issue(u.Subject(), sid, scope, now, extra)
 	if err != nil {
 		return TokenPair{}, err
 	}

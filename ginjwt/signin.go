@@ -70,6 +70,8 @@ func (a *Auth[U]) throttle() Throttle {
 
 type signinRequest struct {
 	Email    string `json:"email"`
+	Username string `json:"username"`
+	Login    string `json:"login"`
 	Password string `json:"password"`
 }
 
@@ -79,31 +81,32 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		a.abortBad(c, bad)
 		return
 	}
-	switch {
-	case req.Email == "":
-		a.abortBad(c, fail400("email is required"))
-		return
-	case req.Password == "":
-		a.abortBad(c, fail400("password is required"))
-		return
+	id, bad := a.signinIdentifier(req)
+	if bad == nil && req.Password == "" {
+		bad = fail400("password is required")
 	}
-	if bad := checkSigninEmail(req.Email); bad != nil {
+	if bad != nil {
 		a.abortBad(c, bad)
 		return
 	}
 	ctx := c.Request.Context()
-	email := NormalizeEmail(req.Email)
-	ip := c.ClientIP()
+	email, ip := id.email, c.ClientIP()
 	// The look-up comes before the throttle counts the attempt: an attempt
 	// that meets an unavailable store is answered 503 and does not count.
-	u, err := a.users.FindUserByEmail(ctx, email)
+	u, err := a.findSigninUser(ctx, id)
 	found := err == nil
 	if err != nil && !errors.Is(err, ErrUserNotFound) {
 		a.abortUnavailable(c, unavailable(err))
 		return
 	}
-	key := a.throttleKey("email", email, ip)
-	if a.throttled(c, key, Event{Email: email, IP: ip}) {
+	// The throttle counts per account: by the user's id when the
+	// identifier names one, so that typing the email and the username in
+	// turn gives no extra guesses, and by the identifier otherwise.
+	key := a.throttleKey(id.kind, id.value, ip)
+	if found {
+		key = a.throttleKey("user", u.Subject(), ip)
+	}
+	if a.throttled(c, key, Event{Email: email, Username: id.username, IP: ip}) {
 		return
 	}
 	ok, err := a.checkPassword(ctx, u, found, req.Password)
@@ -113,9 +116,9 @@ func (a *Auth[U]) signin(c *gin.Context) {
 	}
 	now := a.set.now()
 	if !ok {
-		a.report(ctx, Event{Kind: EventSignInFailed, Time: now, Email: email, IP: ip})
-		// The event above names the email; the error need not repeat it.
-		a.fail(c, http.StatusUnauthorized, errSigninFailed, msgBadCredentials)
+		a.report(ctx, Event{Kind: EventSignInFailed, Time: now, Email: email, Username: id.username, IP: ip})
+		// The event above names the account; the error need not repeat it.
+		a.fail(c, http.StatusUnauthorized, errSigninFailed, a.badCredentials())
 		return
 	}
 	_ = a.throttle().Reset(ctx, key)
@@ -141,7 +144,7 @@ func (a *Auth[U]) signin(c *gin.Context) {
 		a.abortUnavailable(c, err)
 		return
 	}
-	a.report(ctx, Event{Kind: EventSignIn, Time: now, UserID: u.Subject(), Email: email, IP: ip})
+	a.report(ctx, Event{Kind: EventSignIn, Time: now, UserID: u.Subject(), Email: email, Username: id.username, IP: ip})
 	if h := a.cfg.Hooks.AfterSignIn; h != nil {
 		a.after(ctx, "AfterSignIn", h(ctx, u))
 	}

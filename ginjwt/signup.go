@@ -134,6 +134,9 @@ func (a *Auth[U]) signup(c *gin.Context) {
 	case errors.As(err, &bad):
 		a.abortBad(c, bad)
 		return
+	case errors.Is(err, ErrUsernameTaken):
+		a.fail(c, http.StatusConflict, err, "A user with that username already exists")
+		return
 	case errors.Is(err, ErrUserExists):
 		a.fail(c, http.StatusConflict, err, "A user with that email already exists")
 		return
@@ -218,12 +221,14 @@ func (a *Auth[U]) newUser(req signupRequest) (NewUser, *badRequest) {
 	if req.Password == "" {
 		return nu, fail400("password is required")
 	}
+	if nu.Username, nu.NormalizedUsername, bad = checkUsername(req.Username); bad != nil {
+		return nu, bad
+	}
 	for _, f := range []struct {
 		name string
 		in   string
 		out  *string
 	}{
-		{"username", req.Username, &nu.Username},
 		{"first_name", req.FirstName, &nu.FirstName},
 		{"last_name", req.LastName, &nu.LastName},
 	} {

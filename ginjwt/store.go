@@ -42,9 +42,15 @@ type NewUser struct {
 	NormalizedEmail string
 	// PasswordHash is the encoded hash of the password; never the password.
 	PasswordHash string
-	Username     string
-	FirstName    string
-	LastName     string
+	// Username is the username as typed, trimmed, or "" for none.
+	Username string
+	// NormalizedUsername is what uniqueness and sign-in by username
+	// compare (see [NormalizeUsername]), or "" for none. Stores keep it
+	// unique among users that have one, and store "" as no value at all
+	// (NULL, an absent field), never as a value that is unique too.
+	NormalizedUsername string
+	FirstName          string
+	LastName           string
 }
 
 // UserStore loads and saves users of type U. Implementations must be safe
@@ -64,8 +70,9 @@ type UserStore[U User] interface {
 	FindUserByEmail(ctx context.Context, normalizedEmail string) (U, error)
 	// CreateUser stores a new, active, non-staff user and returns it with its
 	// id set. It returns ErrUserExists when the normalised email is taken,
-	// also when two creations race, and refuses an empty normalised email
-	// (ErrEmptyEmail).
+	// and ErrUsernameTaken when the normalised username is (a non-empty
+	// one: any number of users have none), also when two creations race,
+	// and refuses an empty normalised email (ErrEmptyEmail).
 	CreateUser(ctx context.Context, nu NewUser) (U, error)
 	// SetPasswordHash replaces the user's password hash and increments
 	// its CredentialsVersion by one, in one atomic write, or returns

@@ -46,8 +46,10 @@ type ThrottleKey struct {
 // input was; a store can delete every key of an account by its prefix.
 func (k ThrottleKey) String() string { return k.Account.String() + ":" + k.Client.String() }
 
-// AccountDigest returns the digest of an account identifier of a kind
-// ("email" for the normalised email of a sign-in, "user" for a user id).
+// AccountDigest returns the digest of an account identifier of a kind:
+// "user" for a user id (what sign-in and /password count an existing
+// user's attempts by), "email" or "username" for the normalised
+// identifier of a sign-in that names no user.
 func AccountDigest(kind, id string) Digest { return digest("account\x00" + kind + "\x00" + id) }
 
 // ClientDigest returns the digest of a client address (already reduced to

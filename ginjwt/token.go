@@ -179,8 +179,9 @@ func compactJWS(raw string) bool {
 	return strings.IndexByte(raw, '\n') < 0 && strings.IndexByte(raw, '\r') < 0
 }
 
-// issue signs an access token for sub in session sid.
-func (t *tokens) issue(sub, sid string, now time.Time, extra map[string]any) (string, time.Time, error) {
+// issue signs an access token for sub in session sid, with the scope
+// claim scope ("" for none).
+func (t *tokens) issue(sub, sid, scope string, now time.Time, extra map[string]any) (string, time.Time, error) {
 	exp := now.Add(t.ttl)
 	c := Claims{
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -192,6 +193,7 @@ func (t *tokens) issue(sub, sid string, now time.Time, extra map[string]any) (st
 		},
 		SessionID: sid,
 		TokenType: "access",
+		Scope:     scope,
 	}
 	if t.audience != "" {
 		c.Audience = jwt.ClaimStrings{t.audience}

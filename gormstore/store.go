@@ -23,14 +23,20 @@ type Store[U ginjwt.User] struct {
 }
 
 var (
-	_ ginjwt.UserStore[User]     = (*Store[User])(nil)
-	_ ginjwt.SessionStore        = (*Store[User])(nil)
-	_ ginjwt.UserCreator[User]   = (*Store[User])(nil)
-	_ ginjwt.UserActivator       = (*Store[User])(nil)
-	_ ginjwt.PasswordHashSwapper = (*Store[User])(nil)
-	_ ginjwt.MailTokenStore      = (*Store[User])(nil)
-	_ ginjwt.EmailVerifier       = (*Store[User])(nil)
-	_ ginjwt.VerifiedUser        = User{}
+	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
+	_ ginjwt.SessionStore         = (*Store[User])(nil)
+	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
+	_ ginjwt.UserActivator        = (*Store[User])(nil)
+	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
+	_ ginjwt.UsernameFinder[User] = (*Store[User])(nil)
+	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
+	_ ginjwt.SessionStore         = (*Store[User])(nil)
+	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
+	_ ginjwt.UserActivator        = (*Store[User])(nil)
+	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
+	_ ginjwt.MailTokenStore       = (*Store[User])(nil)
+	_ ginjwt.EmailVerifier        = (*Store[User])(nil)
+	_ ginjwt.VerifiedUser         = User{}
 )
 
 // New returns a store over db, an already opened database (SQLite opened

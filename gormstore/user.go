@@ -26,8 +26,13 @@ type User struct {
 	// index use (see ginjwt.NormalizeEmail).
 	EmailNormalized string `gorm:"column:email_normalized;not null;uniqueIndex" json:"-"`
 	Username        string `gorm:"column:username;not null" json:"username"`
-	FirstName       string `gorm:"column:first_name;not null" json:"first_name"`
-	LastName        string `gorm:"column:last_name;not null" json:"last_name"`
+	// UsernameNormalized is what uniqueness and sign-in by username
+	// compare (see ginjwt.NormalizeUsername): NULL for a user without a
+	// username, so that the plain unique index ignores them on SQLite and
+	// PostgreSQL alike.
+	UsernameNormalized *string `gorm:"column:username_normalized;uniqueIndex" json:"-"`
+	FirstName          string  `gorm:"column:first_name;not null" json:"first_name"`
+	LastName           string  `gorm:"column:last_name;not null" json:"last_name"`
 	// PasswordHash is the encoded password hash, or "" for a user who
 	// cannot sign in with a password.
 	PasswordHash string `gorm:"column:password_hash;not null" json:"-"`

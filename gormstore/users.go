@@ -22,6 +22,39 @@ func (s *Store[U]) FindUserByEmail(ctx context.Context, normalizedEmail string) 
 	return s.findUser(ctx, "FindUserByEmail", "email_normalized", normalizedEmail)
 }
 
+// FindUserByUsername implements [ginjwt.UsernameFinder]: the user whose
+// normalised username is normalizedUsername, or ginjwt.ErrUserNotFound.
+func (s *Store[U]) FindUserByUsername(ctx context.Context, normalizedUsername string) (U, error) {
+	if normalizedUsername == "" {
+		var zero U
+		return zero, ginjwt.ErrUserNotFound
+	}
+	return s.findUser(ctx, "FindUserByUsername", "username_normalized", normalizedUsername)
+}
+
+// whichTaken tells, after a unique violation of u's insert, whether the
+// email or the username was taken: the driver's message does not name the
+// index alike on every database. A race that frees the email meanwhile
+// can only change the error reported.
+func (s *Store[U]) whichTaken(db *gorm.DB, u *User) error {
+	if u.UsernameNormalized == nil {
+		return ginjwt.ErrUserExists
+	}
+	var n int64
+	if db.Model(new(U)).Where("email_normalized = ?", u.EmailNormalized).Count(&n).Error == nil && n == 0 {
+		return ginjwt.ErrUsernameTaken
+	}
+	return ginjwt.ErrUserExists
+}
+
+// nullable returns nil for "", so that the column holds NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func (s *Store[U]) findUser(ctx context.Context, op, column, value string) (U, error) {
 	var zero U
 	if !searchable(value) {
@@ -64,16 +97,17 @@ func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init f
 	now := now()
 	u := new(U)
 	*base(u) = User{
-		ID:              newUUID(),
-		Email:           nu.Email,
-		EmailNormalized: nu.NormalizedEmail,
-		Username:        nu.Username,
-		FirstName:       nu.FirstName,
-		LastName:        nu.LastName,
-		PasswordHash:    nu.PasswordHash,
-		Active:          true,
-		CreatedAt:       now,
-		UpdatedAt:       now,
+		ID:                 newUUID(),
+		Email:              nu.Email,
+		EmailNormalized:    nu.NormalizedEmail,
+		Username:           nu.Username,
+		UsernameNormalized: nullable(nu.NormalizedUsername),
+		FirstName:          nu.FirstName,
+		LastName:           nu.LastName,
+		PasswordHash:       nu.PasswordHash,
+		Active:             true,
+		CreatedAt:          now,
+		UpdatedAt:          now,
 	}
 	if init != nil {
 		if err := init(u); err != nil {
@@ -83,7 +117,7 @@ func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init f
 	err := s.do(ctx, "CreateUser", func(db *gorm.DB) error {
 		err := db.Create(u).Error
 		if err != nil && isUniqueViolation(db, err) {
-			return fmt.Errorf("gormstore: CreateUser: %w", ginjwt.ErrUserExists)
+			return fmt.Errorf("gormstore: CreateUser: %w", s.whichTaken(db, base(u)))
 		}
 		return err
 	})

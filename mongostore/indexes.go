@@ -23,6 +23,12 @@ const (
 //     CreateUser return ginjwt.ErrUserExists when two sign-ups race. It is a
 //     plain index over the normalised copy of the email, with no collation
 //     or partial filter, which FerretDB does not implement.
+//   - users: a unique, sparse index on username_normalized, a field that
+//     users without a username do not have, so any number of them fit.
+//     Before building it, EnsureIndexes fills in username_normalized for
+//     users that have a username but not the field (documents written
+//     before it existed); if two of them normalise alike it changes
+//     nothing and fails with an error naming them.
 //   - sessions: user_id, for listing and revoking a user's sessions; and a
 //     TTL index on expires_at where the server supports it (see below).
 //   - refresh_tokens and spent_refresh_tokens: session_id, for purging a
@@ -41,6 +47,9 @@ const (
 func (s *Store[U]) EnsureIndexes(ctx context.Context) error {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
+	if err := s.fillUsernames(ctx); err != nil {
+		return err
+	}
 	plain := []struct {
 		coll  *mongo.Collection
 		model mongo.IndexModel
@@ -49,6 +58,7 @@ func (s *Store[U]) EnsureIndexes(ctx context.Context) error {
 			Keys:    bson.D{{Key: "email_normalized", Value: 1}},
 			Options: options.Index().SetName("email_normalized_unique").SetUnique(true),
 		}},
+		{s.users, usernameIndex},
 		{s.sessions, index("user_id")},
 		{s.tokens, index("session_id")},
 		{s.tokens, index("check_at")},

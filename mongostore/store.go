@@ -16,14 +16,20 @@ import (
 
 // Compile-time checks: the store serves both halves of the store contract.
 var (
-	_ ginjwt.UserStore[User]     = (*Store[User])(nil)
-	_ ginjwt.SessionStore        = (*Store[User])(nil)
-	_ ginjwt.UserCreator[User]   = (*Store[User])(nil)
-	_ ginjwt.UserActivator       = (*Store[User])(nil)
-	_ ginjwt.PasswordHashSwapper = (*Store[User])(nil)
-	_ ginjwt.MailTokenStore      = (*Store[User])(nil)
-	_ ginjwt.EmailVerifier       = (*Store[User])(nil)
-	_ ginjwt.VerifiedUser        = User{}
+	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
+	_ ginjwt.SessionStore         = (*Store[User])(nil)
+	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
+	_ ginjwt.UserActivator        = (*Store[User])(nil)
+	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
+	_ ginjwt.UsernameFinder[User] = (*Store[User])(nil)
+	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
+	_ ginjwt.SessionStore         = (*Store[User])(nil)
+	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
+	_ ginjwt.UserActivator        = (*Store[User])(nil)
+	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
+	_ ginjwt.MailTokenStore       = (*Store[User])(nil)
+	_ ginjwt.EmailVerifier        = (*Store[User])(nil)
+	_ ginjwt.VerifiedUser         = User{}
 )
 
 // Store keeps users of type U and their sessions in one MongoDB database.

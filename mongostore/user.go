@@ -26,8 +26,13 @@ type User struct {
 	// index use (see ginjwt.NormalizeEmail).
 	EmailNormalized string `bson:"email_normalized" json:"-"`
 	Username        string `bson:"username" json:"username"`
-	FirstName       string `bson:"first_name" json:"first_name"`
-	LastName        string `bson:"last_name" json:"last_name"`
+	// UsernameNormalized is what uniqueness and sign-in by username
+	// compare (see ginjwt.NormalizeUsername). It is absent from the
+	// document of a user without a username, so that the unique sparse
+	// index ignores them (FerretDB has no partial indexes).
+	UsernameNormalized string `bson:"username_normalized,omitempty" json:"-"`
+	FirstName          string `bson:"first_name" json:"first_name"`
+	LastName           string `bson:"last_name" json:"last_name"`
 	// PasswordHash is the encoded password hash, or "" for a user who
 	// cannot sign in with a password.
 	PasswordHash string `bson:"password_hash" json:"-"`

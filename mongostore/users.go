@@ -40,6 +40,31 @@ func (s *Store[U]) FindUserByEmail(ctx context.Context, normalizedEmail string) 
 	return s.findUser(ctx, bson.D{{Key: "email_normalized", Value: normalizedEmail}})
 }
 
+// FindUserByUsername implements [ginjwt.UsernameFinder]: the user whose
+// normalised username equals normalizedUsername, or
+// ginjwt.ErrUserNotFound.
+func (s *Store[U]) FindUserByUsername(ctx context.Context, normalizedUsername string) (U, error) {
+	if normalizedUsername == "" || !validKey(normalizedUsername) {
+		var zero U
+		return zero, ginjwt.ErrUserNotFound
+	}
+	return s.findUser(ctx, bson.D{{Key: "username_normalized", Value: normalizedUsername}})
+}
+
+// whichTaken tells, after a duplicate key on u's insert, whether the email
+// or the username was taken: FerretDB's error does not name the index. A
+// race that frees the email meanwhile can only change the error reported.
+func (s *Store[U]) whichTaken(ctx context.Context, u *User) error {
+	if u.UsernameNormalized == "" {
+		return ginjwt.ErrUserExists
+	}
+	n, err := s.users.CountDocuments(ctx, bson.D{{Key: "email_normalized", Value: u.EmailNormalized}})
+	if err == nil && n == 0 {
+		return ginjwt.ErrUsernameTaken
+	}
+	return ginjwt.ErrUserExists
+}
+
 func (s *Store[U]) findUser(ctx context.Context, filter bson.D) (U, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
@@ -76,16 +101,17 @@ func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init f
 	now := dbTime(time.Now())
 	base := userOf(&u)
 	*base = User{
-		ID:              bson.NewObjectID(),
-		Email:           nu.Email,
-		EmailNormalized: nu.NormalizedEmail,
-		Username:        nu.Username,
-		FirstName:       nu.FirstName,
-		LastName:        nu.LastName,
-		PasswordHash:    nu.PasswordHash,
-		Active:          true,
-		CreatedAt:       now,
-		UpdatedAt:       now,
+		ID:                 bson.NewObjectID(),
+		Email:              nu.Email,
+		EmailNormalized:    nu.NormalizedEmail,
+		Username:           nu.Username,
+		UsernameNormalized: nu.NormalizedUsername,
+		FirstName:          nu.FirstName,
+		LastName:           nu.LastName,
+		PasswordHash:       nu.PasswordHash,
+		Active:             true,
+		CreatedAt:          now,
+		UpdatedAt:          now,
 	}
 	if init != nil {
 		if err := init(&u); err != nil {
@@ -96,7 +122,7 @@ func (s *Store[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init f
 	if _, err := s.users.InsertOne(ctx, u); err != nil {
 		var zero U
 		if mongo.IsDuplicateKeyError(err) {
-			return zero, ginjwt.ErrUserExists
+			return zero, s.whichTaken(ctx, base)
 		}
 		return zero, fmt.Errorf("mongostore: create user: %w", err)
 	}

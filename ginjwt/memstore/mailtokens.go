@@ -16,7 +16,7 @@ type mailToken struct {
 
 // CreateMailToken implements [ginjwt.MailTokenStore]. It fails when the
 // hash is already stored.
-func (s *Store) CreateMailToken(ctx context.Context, t ginjwt.MailToken) error {
+func (s *Generic[U]) CreateMailToken(ctx context.Context, t ginjwt.MailToken) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (s *Store) CreateMailToken(ctx context.Context, t ginjwt.MailToken) error {
 }
 
 // ConsumeMailToken implements [ginjwt.MailTokenStore].
-func (s *Store) ConsumeMailToken(ctx context.Context, kind ginjwt.MailTokenKind, hash string, now time.Time) (ginjwt.MailToken, error) {
+func (s *Generic[U]) ConsumeMailToken(ctx context.Context, kind ginjwt.MailTokenKind, hash string, now time.Time) (ginjwt.MailToken, error) {
 	if err := ctxErr(ctx); err != nil {
 		return ginjwt.MailToken{}, err
 	}
@@ -47,7 +47,7 @@ func (s *Store) ConsumeMailToken(ctx context.Context, kind ginjwt.MailTokenKind,
 
 // LatestMailToken implements [ginjwt.MailTokenStore]. It scans every
 // token: the in-memory store is for tests and examples.
-func (s *Store) LatestMailToken(ctx context.Context, userID string, kind ginjwt.MailTokenKind) (time.Time, error) {
+func (s *Generic[U]) LatestMailToken(ctx context.Context, userID string, kind ginjwt.MailTokenKind) (time.Time, error) {
 	if err := ctxErr(ctx); err != nil {
 		return time.Time{}, err
 	}
@@ -63,7 +63,7 @@ func (s *Store) LatestMailToken(ctx context.Context, userID string, kind ginjwt.
 }
 
 // PurgeMailTokens implements [ginjwt.MailTokenStore].
-func (s *Store) PurgeMailTokens(ctx context.Context, now time.Time) (int, error) {
+func (s *Generic[U]) PurgeMailTokens(ctx context.Context, now time.Time) (int, error) {
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
@@ -79,10 +79,16 @@ func (s *Store) PurgeMailTokens(ctx context.Context, now time.Time) (int, error)
 	return n, nil
 }
 
-// SetEmailVerified implements [ginjwt.EmailVerifier].
-func (s *Store) SetEmailVerified(ctx context.Context, id string, verified bool) error {
-	return s.update(ctx, id, func(u *User) {
-		u.Verified = verified
-		u.UpdatedAt = time.Now().UTC()
+// SetEmailVerified implements [ginjwt.EmailVerifier]; it needs
+// Model.SetVerified.
+func (s *Generic[U]) SetEmailVerified(ctx context.Context, id string, verified bool) error {
+	if s.model.SetVerified == nil {
+		return fmt.Errorf("memstore: SetEmailVerified needs Model.SetVerified")
+	}
+	return s.update(ctx, id, func(u *U) {
+		s.model.SetVerified(u, verified)
+		if s.model.Touch != nil {
+			s.model.Touch(u, time.Now().UTC())
+		}
 	})
 }

@@ -34,7 +34,7 @@ func utc(s ginjwt.Session) ginjwt.Session {
 
 // CreateSession stores s and makes refreshHash its first live refresh
 // token. It fails when the session id or the hash is already stored.
-func (s *Store) CreateSession(ctx context.Context, sess ginjwt.Session, refreshHash string) error {
+func (s *Generic[U]) CreateSession(ctx context.Context, sess ginjwt.Session, refreshHash string) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Store) CreateSession(ctx context.Context, sess ginjwt.Session, refreshH
 
 // RotateRefreshToken spends oldHash and makes newHash a live refresh token
 // of the same session; see ginjwt.SessionStore for the errors.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, expiresAt time.Time) (ginjwt.Session, error) {
+func (s *Generic[U]) RotateRefreshToken(ctx context.Context, oldHash, newHash string, now, expiresAt time.Time) (ginjwt.Session, error) {
 	if err := ctxErr(ctx); err != nil {
 		return ginjwt.Session{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 
 // AddRefreshToken makes hash another live refresh token of a live session,
 // or returns ginjwt.ErrSessionNotFound.
-func (s *Store) AddRefreshToken(ctx context.Context, sessionID, hash string, now time.Time) error {
+func (s *Generic[U]) AddRefreshToken(ctx context.Context, sessionID, hash string, now time.Time) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, sessionID, hash string, now
 
 // Session returns the session with this id, revoked or not, or
 // ginjwt.ErrSessionNotFound.
-func (s *Store) Session(ctx context.Context, id string) (ginjwt.Session, error) {
+func (s *Generic[U]) Session(ctx context.Context, id string) (ginjwt.Session, error) {
 	if err := ctxErr(ctx); err != nil {
 		return ginjwt.Session{}, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) Session(ctx context.Context, id string) (ginjwt.Session, error) 
 }
 
 // ListSessions returns the user's live sessions at now, newest first.
-func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]ginjwt.Session, error) {
+func (s *Generic[U]) ListSessions(ctx context.Context, userID string, now time.Time) ([]ginjwt.Session, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 
 // RevokeSession revokes one live session at now, or returns
 // ginjwt.ErrSessionNotFound.
-func (s *Store) RevokeSession(ctx context.Context, id string, now time.Time) error {
+func (s *Generic[U]) RevokeSession(ctx context.Context, id string, now time.Time) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Store) RevokeSession(ctx context.Context, id string, now time.Time) err
 
 // RevokeUserSessions revokes every live session of the user at now and
 // returns how many it revoked.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID string, now time.Time) (int, error) {
+func (s *Generic[U]) RevokeUserSessions(ctx context.Context, userID string, now time.Time) (int, error) {
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
@@ -174,7 +174,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID string, now time.
 
 // PurgeExpired deletes the sessions that are expired at now, revoked or not,
 // with their refresh-token hashes, and returns how many sessions it deleted.
-func (s *Store) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
+func (s *Generic[U]) PurgeExpired(ctx context.Context, now time.Time) (int, error) {
 	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}

@@ -1,6 +1,10 @@
 package memstore
 
-import "time"
+import (
+	"time"
+
+	"github.com/ginjwt/ginjwt/ginjwt"
+)
 
 // User is the user model of the in-memory store. Its JSON form is the user
 // object of the HTTP API: the password hash and the normalised email are
@@ -10,9 +14,12 @@ type User struct {
 	Email           string `json:"email"` // as the user typed it
 	EmailNormalized string `json:"-"`     // unique; what look-ups compare
 	Username        string `json:"username"`
-	FirstName       string `json:"first_name"`
-	LastName        string `json:"last_name"`
-	PasswordHash    string `json:"-"`
+	// UsernameNormalized is unique among users that have a username, ""
+	// for none; what sign-in by username compares.
+	UsernameNormalized string `json:"-"`
+	FirstName          string `json:"first_name"`
+	LastName           string `json:"last_name"`
+	PasswordHash       string `json:"-"`
 	// CredentialsVersion counts password changes; see
 	// ginjwt.User.CredentialsVersion.
 	CredVersion int64      `json:"-"`
@@ -47,11 +54,45 @@ func (u User) IsVerified() bool { return u.Verified }
 // CredentialsVersion returns the number of password changes.
 func (u User) CredentialsVersion() int64 { return u.CredVersion }
 
-// clone returns a copy of u that shares no memory with it.
-func (u User) clone() User {
-	if u.LastLogin != nil {
-		at := *u.LastLogin
-		u.LastLogin = &at
-	}
-	return u
+// userModel is the Model of User.
+var userModel = Model[User]{
+	New: func(id string, nu ginjwt.NewUser, now time.Time) User {
+		return User{
+			ID:                 id,
+			Email:              nu.Email,
+			EmailNormalized:    nu.NormalizedEmail,
+			Username:           nu.Username,
+			UsernameNormalized: nu.NormalizedUsername,
+			FirstName:          nu.FirstName,
+			LastName:           nu.LastName,
+			PasswordHash:       nu.PasswordHash,
+			Active:             true,
+			CreatedAt:          now,
+			UpdatedAt:          now,
+		}
+	},
+	SetPasswordHash: func(u *User, hash string, v int64) { u.PasswordHash, u.CredVersion = hash, v },
+	SetActive:       func(u *User, active bool) { u.Active = active },
+	SetStaff:        func(u *User, staff bool) { u.Staff = staff },
+	SetVerified:     func(u *User, verified bool) { u.Verified = verified },
+	Touch:           func(u *User, now time.Time) { u.UpdatedAt = now },
+	SetLastLogin:    func(u *User, at time.Time) { u.LastLogin = &at },
+	SetProfile: func(u *User, p ginjwt.ProfileUpdate) {
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&u.Username, p.Username)
+		set(&u.UsernameNormalized, p.NormalizedUsername)
+		set(&u.FirstName, p.FirstName)
+		set(&u.LastName, p.LastName)
+	},
+	Clone: func(u User) User {
+		if u.LastLogin != nil {
+			at := *u.LastLogin
+			u.LastLogin = &at
+		}
+		return u
+	},
 }

@@ -9,155 +9,165 @@ import (
 )
 
 // FindUserByID returns a copy of the user whose id is id, or
-// ginjwt.ErrUserNotFound. It allocates only to copy LastLogin, so that the
-// caller cannot change the stored time through the pointer.
-func (s *Store) FindUserByID(ctx context.Context, id string) (User, error) {
+// ginjwt.ErrUserNotFound.
+func (s *Generic[U]) FindUserByID(ctx context.Context, id string) (U, error) {
+	var zero U
 	if err := ctxErr(ctx); err != nil {
-		return User{}, err
+		return zero, err
 	}
 	s.mu.RLock()
-	u, ok := s.users[id]
-	s.mu.RUnlock()
+	defer s.mu.RUnlock()
+	e, ok := s.users[id]
 	if !ok {
-		return User{}, ginjwt.ErrUserNotFound
+		return zero, ginjwt.ErrUserNotFound
 	}
-	return u.clone(), nil
+	return s.clone(e.u), nil
 }
 
 // FindUserByEmail returns a copy of the user whose normalised email equals
 // normalizedEmail exactly, or ginjwt.ErrUserNotFound.
-func (s *Store) FindUserByEmail(ctx context.Context, normalizedEmail string) (User, error) {
+func (s *Generic[U]) FindUserByEmail(ctx context.Context, normalizedEmail string) (U, error) {
+	return s.findBy(ctx, s.emails, normalizedEmail)
+}
+
+// FindUserByUsername implements [ginjwt.UsernameFinder]: a copy of the
+// user whose normalised username equals normalizedUsername exactly, or
+// ginjwt.ErrUserNotFound.
+func (s *Generic[U]) FindUserByUsername(ctx context.Context, normalizedUsername string) (U, error) {
+	return s.findBy(ctx, s.names, normalizedUsername)
+}
+
+// findBy looks key up in index, an index of the store.
+func (s *Generic[U]) findBy(ctx context.Context, index map[string]string, key string) (U, error) {
+	var zero U
 	if err := ctxErr(ctx); err != nil {
-		return User{}, err
+		return zero, err
 	}
-	if normalizedEmail == "" {
-		return User{}, ginjwt.ErrUserNotFound
+	if key == "" {
+		return zero, ginjwt.ErrUserNotFound
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.emails[normalizedEmail]
+	id, ok := index[key]
 	if !ok {
-		return User{}, ginjwt.ErrUserNotFound
+		return zero, ginjwt.ErrUserNotFound
 	}
-	return s.users[id].clone(), nil
+	return s.clone(s.users[id].u), nil
 }
 
 // CreateUser stores a new active, non-staff user with a random id, or
-// returns ginjwt.ErrUserExists when its normalised email is taken.
-func (s *Store) CreateUser(ctx context.Context, nu ginjwt.NewUser) (User, error) {
+// returns ginjwt.ErrUserExists when its normalised email is taken, or
+// ginjwt.ErrUsernameTaken when its normalised username is.
+func (s *Generic[U]) CreateUser(ctx context.Context, nu ginjwt.NewUser) (U, error) {
 	return s.CreateUserWith(ctx, nu, nil)
 }
 
 // CreateUserWith implements [ginjwt.UserCreator]: the user of CreateUser,
 // completed by init before it is stored. An error of init is returned as
 // is, and nothing is stored.
-func (s *Store) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func(*User) error) (User, error) {
+func (s *Generic[U]) CreateUserWith(ctx context.Context, nu ginjwt.NewUser, init func(*U) error) (U, error) {
+	var zero U
 	if err := ctxErr(ctx); err != nil {
-		return User{}, err
+		return zero, err
 	}
 	if nu.NormalizedEmail == "" {
-		return User{}, fmt.Errorf("memstore: %w", ginjwt.ErrEmptyEmail)
+		return zero, fmt.Errorf("memstore: %w", ginjwt.ErrEmptyEmail)
 	}
-	now := time.Now().UTC()
-	u := User{
-		ID:              newID(),
-		Email:           nu.Email,
-		EmailNormalized: nu.NormalizedEmail,
-		Username:        nu.Username,
-		FirstName:       nu.FirstName,
-		LastName:        nu.LastName,
-		PasswordHash:    nu.PasswordHash,
-		Active:          true,
-		CreatedAt:       now,
-		UpdatedAt:       now,
-	}
+	u := s.model.New(newID(), nu, time.Now().UTC())
 	if init != nil {
 		if err := init(&u); err != nil {
-			return User{}, err
+			return zero, err
 		}
 	}
+	e := &entry[U]{u: s.clone(u), email: nu.NormalizedEmail, name: nu.NormalizedUsername}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, taken := s.emails[nu.NormalizedEmail]; taken {
-		return User{}, ginjwt.ErrUserExists
+	if _, taken := s.emails[e.email]; taken {
+		return zero, ginjwt.ErrUserExists
 	}
-	s.users[u.ID] = u
-	s.emails[u.EmailNormalized] = u.ID
+	if _, taken := s.names[e.name]; taken && e.name != "" {
+		return zero, ginjwt.ErrUsernameTaken
+	}
+	id := u.Subject()
+	s.users[id] = e
+	s.emails[e.email] = id
+	if e.name != "" {
+		s.names[e.name] = id
+	}
 	return u, nil
 }
 
 // SetPasswordHash replaces the user's password hash ("" removes it) and
 // increments its credentials version, or returns ginjwt.ErrUserNotFound.
-func (s *Store) SetPasswordHash(ctx context.Context, id, hash string) error {
-	return s.update(ctx, id, func(u *User) {
-		u.PasswordHash = hash
-		u.CredVersion++
-		u.UpdatedAt = time.Now().UTC()
+func (s *Generic[U]) SetPasswordHash(ctx context.Context, id, hash string) error {
+	return s.update(ctx, id, func(u *U) {
+		s.model.SetPasswordHash(u, hash, (*u).CredentialsVersion()+1)
 	})
 }
 
 // SwapPasswordHash implements [ginjwt.PasswordHashSwapper].
-func (s *Store) SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+func (s *Generic[U]) SwapPasswordHash(ctx context.Context, id, oldHash, newHash string) (bool, error) {
 	if err := ctxErr(ctx); err != nil {
 		return false, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[id]
-	if !ok || u.PasswordHash != oldHash {
+	e, ok := s.users[id]
+	if !ok || e.u.HashedPassword() != oldHash {
 		return false, nil
 	}
-	u.PasswordHash = newHash
-	u.UpdatedAt = time.Now().UTC()
-	s.users[id] = u
+	s.model.SetPasswordHash(&e.u, newHash, e.u.CredentialsVersion())
+	s.touch(&e.u)
 	return true, nil
 }
 
 // RecordLogin sets the user's last sign-in time, or returns
 // ginjwt.ErrUserNotFound.
-func (s *Store) RecordLogin(ctx context.Context, id string, at time.Time) error {
-	at = at.UTC()
-	return s.update(ctx, id, func(u *User) { u.LastLogin = &at })
+func (s *Generic[U]) RecordLogin(ctx context.Context, id string, at time.Time) error {
+	return s.update(ctx, id, func(u *U) {
+		if s.model.SetLastLogin != nil {
+			s.model.SetLastLogin(u, at.UTC())
+		}
+	})
 }
 
 // SetActive activates or deactivates the user, or returns
 // ginjwt.ErrUserNotFound. An inactive user cannot authenticate.
-func (s *Store) SetActive(id string, active bool) error {
-	return s.update(context.Background(), id, func(u *User) {
-		u.Active = active
-		u.UpdatedAt = time.Now().UTC()
-	})
+func (s *Generic[U]) SetActive(id string, active bool) error {
+	return s.SetUserActive(context.Background(), id, active)
 }
 
 // SetUserActive implements [ginjwt.UserActivator].
-func (s *Store) SetUserActive(ctx context.Context, id string, active bool) error {
-	return s.update(ctx, id, func(u *User) {
-		u.Active = active
-		u.UpdatedAt = time.Now().UTC()
+func (s *Generic[U]) SetUserActive(ctx context.Context, id string, active bool) error {
+	return s.update(ctx, id, func(u *U) {
+		s.model.SetActive(u, active)
+		s.touch(u)
 	})
 }
 
 // SetStaff grants or withdraws the staff flag, or returns
-// ginjwt.ErrUserNotFound.
-func (s *Store) SetStaff(id string, staff bool) error {
-	return s.update(context.Background(), id, func(u *User) {
-		u.Staff = staff
-		u.UpdatedAt = time.Now().UTC()
+// ginjwt.ErrUserNotFound. It needs Model.SetStaff.
+func (s *Generic[U]) SetStaff(id string, staff bool) error {
+	if s.model.SetStaff == nil {
+		return fmt.Errorf("memstore: SetStaff needs Model.SetStaff")
+	}
+	return s.update(context.Background(), id, func(u *U) {
+		s.model.SetStaff(u, staff)
+		s.touch(u)
 	})
 }
 
 // update applies change to the stored user with this id.
-func (s *Store) update(ctx context.Context, id string, change func(*User)) error {
+func (s *Generic[U]) update(ctx context.Context, id string, change func(*U)) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[id]
+	e, ok := s.users[id]
 	if !ok {
 		return ginjwt.ErrUserNotFound
 	}
-	change(&u)
-	s.users[id] = u
+	change(&e.u)
 	return nil
 }

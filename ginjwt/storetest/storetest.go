@@ -63,6 +63,8 @@ func Run[U ginjwt.User](t *testing.T, fresh func(t *testing.T) Database[U]) {
 	}{
 		{"Users", userTests[U]()},
 		{"UserLookups", lookupTests[U]()},
+		{"Usernames", usernameTests[U]()},
+		{"Profile", profileTests[U]()},
 		{"Sessions", sessionTests[U]()},
 		{"Revocation", revocationTests[U]()},
 		{"Refresh", refreshTests[U]()},
