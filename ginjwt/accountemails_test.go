@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -342,4 +343,32 @@ func flip(tok string) string {
 		last = 'B'
 	}
 	return tok[:len(tok)-1] + string(last)
+}
+
+// purgeCounter counts background purges of mail tokens.
+type purgeCounter struct {
+	*memstore.Store
+	purged atomic.Int64
+}
+
+func (p *purgeCounter) PurgeMailTokens(ctx context.Context, now time.Time) (int, error) {
+	n, err := p.Store.PurgeMailTokens(ctx, now)
+	p.purged.Add(int64(n))
+	return n, err
+}
+
+func TestExpiredMailTokensArePurgedInTheBackground(t *testing.T) {
+	var pc *purgeCounter
+	f := newMailFixture(t, func(c *ginjwt.Config[memstore.User]) {
+		pc = &purgeCounter{Store: c.Users.(*memstore.Store)}
+		c.Users = pc
+	})
+	res := do(t, f.r, http.MethodPost, "/auth/password/forgot", map[string]string{"email": "ada@example.com"})
+	require.Equal(t, http.StatusAccepted, res.Code)
+	f.inbox.next(t)            // the token is stored
+	f.clock.add(2 * time.Hour) // past the reset token's hour, and the purge interval
+	res = do(t, f.r, http.MethodPost, "/auth/signin", map[string]string{"email": "ada@example.com", "password": adaPassword})
+	require.Equal(t, http.StatusOK, res.Code)
+	require.Eventually(t, func() bool { return pc.purged.Load() == 1 }, 10*time.Second, 5*time.Millisecond,
+		"a sign-in starts the background purge, which deletes the expired mail token")
 }

@@ -34,7 +34,7 @@ type fixture struct {
 	cfg   ginjwt.Config[memstore.User]
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	store := memstore.New()
 	hash, err := testHasher.Hash(context.Background(), "correct horse battery")

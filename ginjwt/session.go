@@ -383,6 +383,13 @@ func (a *Auth[U]) maybePurge() {
 		} else if n > 0 {
 			a.set.logger.Info("ginjwt: purged expired sessions", "count", n)
 		}
+		if mt, ok := a.users.(MailTokenStore); ok && a.mail != nil {
+			if n, err := mt.PurgeMailTokens(ctx, a.set.now().UTC()); err != nil {
+				a.set.logger.Warn("ginjwt: purging expired mail tokens failed", "error", err)
+			} else if n > 0 {
+				a.set.logger.Info("ginjwt: purged expired mail tokens", "count", n)
+			}
+		}
 	}()
 }
 
