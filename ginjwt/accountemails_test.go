@@ -315,6 +315,7 @@ func TestMailThrottled(t *testing.T) {
 	res := do(t, f.r, http.MethodPost, "/auth/verify/request", map[string]string{"email": "nobody@example.com"})
 	assert.Equal(t, http.StatusTooManyRequests, res.Code)
 	assert.NotEmpty(t, res.Header().Get("Retry-After"))
+	assert.Contains(t, res.detail(t), "Too many requests for this address", "not a sign-in's message")
 	res = do(t, f.r, http.MethodPost, "/auth/password/forgot", map[string]string{"email": "nobody@example.com"})
 	assert.Equal(t, http.StatusAccepted, res.Code, "each route counts on its own")
 	res = do(t, f.r, http.MethodPost, "/auth/verify/request", map[string]string{"email": "not an email"})
@@ -371,4 +372,23 @@ func TestExpiredMailTokensArePurgedInTheBackground(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Code)
 	require.Eventually(t, func() bool { return pc.purged.Load() == 1 }, 10*time.Second, 5*time.Millisecond,
 		"a sign-in starts the background purge, which deletes the expired mail token")
+}
+
+// In cookie mode the mail routes, which send mail without an access
+// token, are guarded like signin: a foreign Origin is 403, a body not
+// declared JSON 415 (a cross-site HTML form cannot send mail from the
+// victim's browser).
+func TestMailRoutesGuardedInCookieMode(t *testing.T) {
+	f := newMailFixture(t, func(c *ginjwt.Config[memstore.User]) { c.Cookies = &ginjwt.CookieConfig{} })
+	body := `{"email":"ada@example.com"}`
+	for _, path := range []string{"/auth/verify/request", "/auth/password/forgot", "/auth/verify", "/auth/password/reset"} {
+		res := do(t, f.r, http.MethodPost, path, body, "Content-Type", "application/json", "Origin", "https://evil.example")
+		assert.Equal(t, http.StatusForbidden, res.Code, "%s from a foreign origin", path)
+		res = do(t, f.r, http.MethodPost, path, body, "Content-Type", "text/plain")
+		assert.Equal(t, http.StatusUnsupportedMediaType, res.Code, "%s with a form type", path)
+	}
+	res := do(t, f.r, http.MethodPost, "/auth/password/forgot", body, "Content-Type", "application/json", "Origin", "http://example.com")
+	assert.Equal(t, http.StatusAccepted, res.Code, "the server's own origin: %s", res.Body.String())
+	f.drain(t)
+	f.inbox.next(t)
 }

@@ -36,7 +36,7 @@ func (a *Auth[U]) mailRequest(c *gin.Context, kind MailTokenKind) {
 		return
 	}
 	ip := c.ClientIP()
-	if a.throttled(c, a.throttleKey("mail:"+string(kind), NormalizeEmail(email), ip), Event{Email: NormalizeEmail(email), IP: ip}) {
+	if a.throttledAs(c, a.throttleKey("mail:"+string(kind), NormalizeEmail(email), ip), Event{Email: NormalizeEmail(email), IP: ip}, "requests for this address") {
 		return
 	}
 	_ = a.requestMail(kind, email) // a full queue is logged there, and answered alike

@@ -201,6 +201,12 @@ func (a *Auth[U]) upgradeHash(ctx context.Context, u U, pw string) {
 // throttled counts an attempt by key, or answers 429 when key has none
 // left and reports true.
 func (a *Auth[U]) throttled(c *gin.Context, key ThrottleKey, e Event) bool {
+	return a.throttledAs(c, key, e, "sign-in attempts")
+}
+
+// throttledAs is throttled with the name of what is counted, for the
+// message ("sign-in attempts", "requests").
+func (a *Auth[U]) throttledAs(c *gin.Context, key ThrottleKey, e Event, what string) bool {
 	ctx := c.Request.Context()
 	wait, err := a.throttle().Attempt(ctx, key, a.set.now())
 	if err != nil {
@@ -214,6 +220,6 @@ func (a *Auth[U]) throttled(c *gin.Context, key ThrottleKey, e Event) bool {
 	a.report(ctx, e)
 	secs := int64((wait + time.Second - 1) / time.Second)
 	c.Header("Retry-After", strconv.FormatInt(secs, 10))
-	a.fail(c, http.StatusTooManyRequests, ErrThrottled, "Too many sign-in attempts; try again in "+strconv.FormatInt(secs, 10)+" seconds")
+	a.fail(c, http.StatusTooManyRequests, ErrThrottled, "Too many "+what+"; try again in "+strconv.FormatInt(secs, 10)+" seconds")
 	return true
 }
