@@ -75,16 +75,21 @@ type Server struct {
 	SMTPAddr string // host:port of its SMTP server
 	api      string // base URL of its HTTP API
 	cmd      *exec.Cmd
+	flags    []string // extra flags
 }
 
 // Start runs a fresh Mailpit for t, stopped at t's cleanup.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB) *Server { return StartWith(t) }
+
+// StartWith is Start with more command-line flags for Mailpit, such as
+// "--smtp-tls-cert", cert, "--smtp-tls-key", key, "--smtp-require-tls".
+func StartWith(t testing.TB, flags ...string) *Server {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {
 		unavailable(t, err)
 	}
-	s := &Server{SMTPAddr: freeAddr(t)}
+	s := &Server{SMTPAddr: freeAddr(t), flags: flags}
 	s.start(t, bin, freeAddr(t))
 	return s
 }
@@ -92,9 +97,15 @@ func Start(t testing.TB) *Server {
 func (s *Server) start(t testing.TB, bin, httpAddr string) {
 	t.Helper()
 	s.api = "http://" + httpAddr
-	s.cmd = exec.Command(bin, "--smtp", s.SMTPAddr, "--listen", httpAddr,
+	args := []string{"--smtp", s.SMTPAddr, "--listen", httpAddr,
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--quiet", "--disable-version-check",
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure")
+		"--smtp-auth-accept-any"}
+	if len(s.flags) == 0 {
+		// Plain SMTP on loopback: allow authentication without TLS
+		// (Mailpit refuses this flag when TLS is required).
+		args = append(args, "--smtp-auth-allow-insecure")
+	}
+	s.cmd = exec.Command(bin, append(args, s.flags...)...)
 	if err := s.cmd.Start(); err != nil {
 		unavailable(t, err)
 	}
