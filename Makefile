@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-pkg rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -21,7 +21,23 @@ test:
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
+# The side-by-side benchmarks of the bench/ module (bare gin, golang-jwt,
+# ginjwt cold/warm/uncached, per algorithm, SQLite and PostgreSQL,
+# appleboy/gin-jwt), then the table of ratios from the same output. Each
+# ratio is taken within one run, whose parts were timed interleaved, and
+# the median over BENCH_COUNT runs is printed. The raw output stays in
+# bench/bench.out (input of `make bench-chart`).
+BENCH_COUNT ?= 10
+BENCH_TIME ?= 1s
+BENCH ?= .
+
 bench:
+	bash scripts/ensure-postgres.sh
+	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -timeout 60m . | tee bench.out
+	cd bench && $(GO) run ./cmd/ratios bench.out
+
+# The in-package benchmarks of ginjwt (budget and per-algorithm ratios).
+bench-pkg:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ginjwt/
 
 # Peak RSS of 200 concurrent sign-ins with the production argon2id parameters.
@@ -47,6 +63,7 @@ soak-postgres:
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+	cd bench && $(GO) vet ./...
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 fmt:

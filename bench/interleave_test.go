@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// part is one thing timed by interleave: op runs it once.
+type part struct {
+	name string
+	op   func()
+}
+
+// round is how many operations of one part run back to back before the
+// next part's turn: long enough for the clock, short enough that GC and
+// other processes' load fall on every part alike.
+const round = 128
+
+// interleave times the parts in alternating rounds within one benchmark and
+// reports, for each, NAME-ns/op and NAME-allocs/op (counted once, before
+// timing, with testing.AllocsPerRun). The benchmark's own ns/op is the sum
+// of all parts and means nothing by itself: cmd/ratios reads the metrics.
+func interleave(b *testing.B, parts ...part) {
+	b.Helper()
+	allocs := make([]float64, len(parts))
+	for i, p := range parts {
+		allocs[i] = testing.AllocsPerRun(200, p.op)
+	}
+	spent := make([]time.Duration, len(parts))
+	b.ResetTimer()
+	for done := 0; done < b.N; done += round {
+		n := min(round, b.N-done)
+		for i, p := range parts {
+			start := time.Now()
+			for range n {
+				p.op()
+			}
+			spent[i] += time.Since(start)
+		}
+	}
+	b.StopTimer()
+	for i, p := range parts {
+		b.ReportMetric(float64(spent[i].Nanoseconds())/float64(b.N), p.name+"-ns/op")
+		b.ReportMetric(allocs[i], p.name+"-allocs/op")
+	}
+}
+
+// serve is the harness of every route benchmark: the request is built once,
+// outside the loop, and each operation gets a fresh recorder. It checks
+// once that the route answers 200.
+func serve(b *testing.B, name string, h http.Handler, token string) part {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/x", nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		b.Fatalf("%s: status %d: %s", name, w.Code, w.Body.String())
+	}
+	return part{name: name, op: func() { h.ServeHTTP(httptest.NewRecorder(), req) }}
+}
+
+// hello is the route's handler: a small JSON body.
+func hello(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"hello": "world"})
+}
+
+// route returns an engine serving GET /x through the given middleware.
+func route(middleware ...gin.HandlerFunc) *gin.Engine {
+	r := gin.New()
+	r.GET("/x", append(middleware, hello)...)
+	return r
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
