@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-pkg rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-pkg bench-flood load rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -35,6 +35,24 @@ bench:
 	bash scripts/ensure-postgres.sh
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -timeout 60m . | tee bench.out
 	cd bench && $(GO) run ./cmd/ratios bench.out
+
+# 1M distinct valid tokens through a token cache of 100k entries, timing a
+# hot token's requests against a bare route as the flood goes on (about
+# 1–2 minutes; not part of make bench).
+bench-flood:
+	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkFlood$$' -benchtime 1x -timeout 30m . | tee flood.out
+
+# Throughput of the example server under wrk on loopback, on SQLite and
+# PostgreSQL: public vs protected route (req/s, p50/p99, errors, ratio),
+# then sign-ins and refreshes; LOAD_PHASE per phase. Exits non-zero on
+# any error.
+LOAD_PHASE ?= 5s
+LOAD_DBS ?= sqlite,$(SOAK_POSTGRES)
+
+load:
+	bash scripts/ensure-wrk.sh
+	bash scripts/ensure-postgres.sh
+	$(GO) run ./internal/soak -load -phase '$(LOAD_PHASE)' -load-dbs '$(LOAD_DBS)'
 
 # The in-package benchmarks of ginjwt (budget and per-algorithm ratios).
 bench-pkg:

@@ -18,7 +18,7 @@ type part struct {
 // round is how many operations of one part run back to back before the
 // next part's turn: long enough for the clock, short enough that GC and
 // other processes' load fall on every part alike.
-const round = 128
+const round = 32
 
 // interleave times the parts in alternating rounds within one benchmark and
 // reports, for each, NAME-ns/op and NAME-allocs/op (counted once, before
