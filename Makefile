@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-pkg bench-flood load rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-pkg bench-flood bench-scale load rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -41,6 +41,14 @@ bench:
 # 1–2 minutes; not part of make bench).
 bench-flood:
 	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkFlood$$' -benchtime 1x -timeout 30m . | tee flood.out
+
+# The cold session check and user look-up on PostgreSQL with 1k vs 1M
+# session rows (filled in bulk by the benchmark's set-up, about a minute),
+# interleaved, and the EXPLAIN of the store's hot queries.
+bench-scale:
+	bash scripts/ensure-postgres.sh
+	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 3s -count 1 -timeout 30m . | tee scale.out
+	cd bench && $(GO) run ./cmd/ratios scale.out
 
 # Throughput of the example server under wrk on loopback, on SQLite and
 # PostgreSQL: public vs protected route (req/s, p50/p99, errors, ratio),

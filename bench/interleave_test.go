@@ -22,8 +22,10 @@ const round = 32
 
 // interleave times the parts in alternating rounds within one benchmark and
 // reports, for each, NAME-ns/op and NAME-allocs/op (counted once, before
-// timing, with testing.AllocsPerRun). The benchmark's own ns/op is the sum
-// of all parts and means nothing by itself: cmd/ratios reads the metrics.
+// timing, with testing.AllocsPerRun). One iteration of the benchmark is
+// one round of every part, so its own ns/op means nothing by itself:
+// cmd/ratios reads the metrics. It uses b.Loop, so the benchmark's set-up
+// runs once, however long the run.
 func interleave(b *testing.B, parts ...part) {
 	b.Helper()
 	allocs := make([]float64, len(parts))
@@ -31,20 +33,20 @@ func interleave(b *testing.B, parts ...part) {
 		allocs[i] = testing.AllocsPerRun(200, p.op)
 	}
 	spent := make([]time.Duration, len(parts))
-	b.ResetTimer()
-	for done := 0; done < b.N; done += round {
-		n := min(round, b.N-done)
+	rounds := 0
+	for b.Loop() {
 		for i, p := range parts {
 			start := time.Now()
-			for range n {
+			for range round {
 				p.op()
 			}
 			spent[i] += time.Since(start)
 		}
+		rounds++
 	}
-	b.StopTimer()
+	ops := float64(rounds * round)
 	for i, p := range parts {
-		b.ReportMetric(float64(spent[i].Nanoseconds())/float64(b.N), p.name+"-ns/op")
+		b.ReportMetric(float64(spent[i].Nanoseconds())/ops, p.name+"-ns/op")
 		b.ReportMetric(allocs[i], p.name+"-allocs/op")
 	}
 }

@@ -101,6 +101,26 @@ var perAlgorithm = []target{
 	{name: "cold / (bare + parse)", f: coldBudget, max: 1.15},
 }
 
+var scale = []target{
+	{name: "1M rows / 1k rows", f: ratio("rows-1M-ns/op", "rows-1k-ns/op"), max: 1.5},
+}
+
+var flood = []target{
+	{name: "hot / bare, before the flood", f: value("before-hot/bare")},
+	{name: "hot / bare, cache just full", f: value("full-hot/bare")},
+	{name: "hot / bare, evicting (median window)", f: value("evicting-hot/bare")},
+	{name: "hot / bare, evicting (worst window)", f: value("worst-hot/bare")},
+	{name: "evicting / full", f: value("evicting/full")},
+	{name: "full / before", f: value("full/before")},
+}
+
+func value(unit string) func(map[string]float64) (float64, bool) {
+	return func(m map[string]float64) (float64, bool) {
+		v, ok := m[unit]
+		return v, ok
+	}
+}
+
 var perStore = []target{
 	{name: "warm / bare", f: ratio("warm-ns/op", "bare-ns/op"), max: 1.5},
 	{name: "uncached / bare", f: ratio("uncached-ns/op", "bare-ns/op")},
@@ -126,6 +146,10 @@ func report(w io.Writer, runs []benchfmt.Run) {
 			targets(w, ms, perAlgorithm)
 		case strings.HasPrefix(name, "Stores/"):
 			targets(w, ms, perStore)
+		case name == "Scale":
+			targets(w, ms, scale)
+		case name == "Flood":
+			targets(w, ms, flood)
 		}
 	}
 }
