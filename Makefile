@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-pkg bench-flood bench-scale load rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-scale load rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -35,6 +35,10 @@ bench:
 	bash scripts/ensure-postgres.sh
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -timeout 60m . | tee bench.out
 	cd bench && $(GO) run ./cmd/ratios bench.out
+
+# docs/benchmarks.svg from the last make bench (bench/bench.out).
+bench-chart:
+	cd bench && $(GO) run ./cmd/chart -o ../docs/benchmarks.svg bench.out
 
 # 1M distinct valid tokens through a token cache of 100k entries, timing a
 # hot token's requests against a bare route as the flood goes on (about
