@@ -29,7 +29,7 @@ test-short:
 # bench/bench.out (input of `make bench-chart`).
 BENCH_COUNT ?= 10
 BENCH_TIME ?= 1s
-BENCH ?= .
+BENCH ?= ^Benchmark(SideBySide|Algorithms|Stores)$$
 
 bench:
 	bash scripts/ensure-postgres.sh
