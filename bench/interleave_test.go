@@ -3,6 +3,7 @@ package bench
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,32 +22,34 @@ type part struct {
 const round = 32
 
 // interleave times the parts in alternating rounds within one benchmark and
-// reports, for each, NAME-ns/op and NAME-allocs/op (counted once, before
-// timing, with testing.AllocsPerRun). One iteration of the benchmark is
-// one round of every part, so its own ns/op means nothing by itself:
-// cmd/ratios reads the metrics. It uses b.Loop, so the benchmark's set-up
-// runs once, however long the run.
+// reports, for each, NAME-ns/op, the median over the rounds of the time
+// per operation, and NAME-allocs/op (counted once, before timing, with
+// testing.AllocsPerRun). The median of rounds, not the total: on a shared
+// machine a round during which the process was descheduled is an outlier
+// that would otherwise land on whichever part it hit. One iteration of the
+// benchmark is one round of every part, so its own ns/op means nothing by
+// itself: cmd/ratios reads the metrics. It uses b.Loop, so the
+// benchmark's set-up runs once, however long the run.
 func interleave(b *testing.B, parts ...part) {
 	b.Helper()
 	allocs := make([]float64, len(parts))
 	for i, p := range parts {
 		allocs[i] = testing.AllocsPerRun(200, p.op)
 	}
-	spent := make([]time.Duration, len(parts))
-	rounds := 0
+	rounds := make([][]time.Duration, len(parts))
 	for b.Loop() {
 		for i, p := range parts {
 			start := time.Now()
 			for range round {
 				p.op()
 			}
-			spent[i] += time.Since(start)
+			rounds[i] = append(rounds[i], time.Since(start))
 		}
-		rounds++
 	}
-	ops := float64(rounds * round)
 	for i, p := range parts {
-		b.ReportMetric(float64(spent[i].Nanoseconds())/ops, p.name+"-ns/op")
+		slices.Sort(rounds[i])
+		med := rounds[i][len(rounds[i])/2]
+		b.ReportMetric(float64(med.Nanoseconds())/round, p.name+"-ns/op")
 		b.ReportMetric(allocs[i], p.name+"-allocs/op")
 	}
 }
