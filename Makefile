@@ -58,7 +58,7 @@ bench-scale:
 # PostgreSQL: public vs protected route (req/s, p50/p99, errors, ratio),
 # then sign-ins and refreshes; LOAD_PHASE per phase. Exits non-zero on
 # any error.
-LOAD_PHASE ?= 5s
+LOAD_PHASE ?= 3s
 LOAD_DBS ?= sqlite,$(SOAK_POSTGRES)
 
 load:
