@@ -201,6 +201,9 @@ func loadOne(ctx context.Context, o options, bin, dir, raw string) ([]loadPhase,
 	return phases, db.Label, nil
 }
 
+// ms formats d in milliseconds with two decimals.
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
 func printLoad(w io.Writer, label string, phases []loadPhase) {
 	fmt.Fprintf(w, "### %s\n\n", label)
 	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | errors |")
@@ -210,7 +213,7 @@ func printLoad(w io.Writer, label string, phases []loadPhase) {
 	for _, p := range phases {
 		lat50, lat99 := "–", "–"
 		if p.P50 > 0 {
-			lat50, lat99 = p.P50.String(), p.P99.String()
+			lat50, lat99 = ms(p.P50), ms(p.P99)
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %d |\n", p.Name, p.rate(), lat50, lat99, p.Errors)
 		switch p.Name {
