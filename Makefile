@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-scale load rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -21,7 +21,53 @@ test:
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
+# The side-by-side benchmarks of the bench/ module (bare gin, golang-jwt,
+# ginjwt cold/warm/uncached, per algorithm, SQLite and PostgreSQL,
+# appleboy/gin-jwt), then the table of ratios from the same output. Each
+# ratio is taken within one run, whose parts were timed interleaved, and
+# the median over BENCH_COUNT runs is printed. The raw output stays in
+# bench/bench.out (input of `make bench-chart`).
+BENCH_COUNT ?= 10
+BENCH_TIME ?= 1s
+BENCH ?= ^Benchmark(SideBySide|Algorithms|Stores)$$
+
 bench:
+	bash scripts/ensure-postgres.sh
+	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) -timeout 60m . | tee bench.out
+	cd bench && $(GO) run ./cmd/ratios bench.out
+
+# docs/benchmarks.svg from the last make bench (bench/bench.out).
+bench-chart:
+	cd bench && $(GO) run ./cmd/chart -o ../docs/benchmarks.svg bench.out
+
+# 1M distinct valid tokens through a token cache of 100k entries, timing a
+# hot token's requests against a bare route as the flood goes on (about
+# 1–2 minutes; not part of make bench).
+bench-flood:
+	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkFlood$$' -benchtime 1x -timeout 30m . | tee flood.out
+
+# The cold session check and user look-up on PostgreSQL with 1k vs 1M
+# session rows (filled in bulk by the benchmark's set-up, about a minute),
+# interleaved, and the EXPLAIN of the store's hot queries.
+bench-scale:
+	bash scripts/ensure-postgres.sh
+	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 3s -count 1 -timeout 30m . | tee scale.out
+	cd bench && $(GO) run ./cmd/ratios scale.out
+
+# Throughput of the example server under wrk on loopback, on SQLite and
+# PostgreSQL: public vs protected route (req/s, p50/p99, errors, ratio),
+# then sign-ins and refreshes; LOAD_PHASE per phase. Exits non-zero on
+# any error.
+LOAD_PHASE ?= 3s
+LOAD_DBS ?= sqlite,$(SOAK_POSTGRES)
+
+load:
+	bash scripts/ensure-wrk.sh
+	bash scripts/ensure-postgres.sh
+	$(GO) run ./internal/soak -load -phase '$(LOAD_PHASE)' -load-dbs '$(LOAD_DBS)'
+
+# The in-package benchmarks of ginjwt (budget and per-algorithm ratios).
+bench-pkg:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./ginjwt/
 
 # Peak RSS of 200 concurrent sign-ins with the production argon2id parameters.
@@ -47,6 +93,7 @@ soak-postgres:
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+	cd bench && $(GO) vet ./...
 	$(GO) run $(STATICCHECK) $(PKGS)
 
 fmt:

@@ -89,7 +89,8 @@ func (a *Auth[U]) ParseAccessToken(token string) (*Claims, error) {
 // authenticate verifies token and loads its session and user, through the
 // cache, and returns the session's CSRF token too ("" without a Sessions
 // store). Errors match ErrTokenInvalid (401) or ErrStoreUnavailable
-// (503). The user is shared with the cache: read it, never modify it.
+// (503). The user and the claims are shared with the caches: read them,
+// never modify them.
 func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, string, error) {
 	now := a.set.now()
 	claims, err := a.tokens.parseAt(token, now)

@@ -13,13 +13,14 @@ import (
 )
 
 // identity is what the middleware attaches to a request. It is itself the
-// request's new context (its parent plus one value), so attaching the user
-// and claims costs one allocation besides the request copy that
+// request's new context (its parent plus one value) and holds the
+// request's own deep copy of the claims, so attaching the user and claims
+// costs one allocation besides the request copy that
 // http.Request.WithContext makes.
 type identity[U User] struct {
 	context.Context
 	user   *U
-	claims *Claims
+	claims ownedClaims // this request's: a handler may modify it
 	info   *requestInfo
 }
 
@@ -48,14 +49,17 @@ type anyIdentity interface {
 	userType() reflect.Type
 }
 
-func (id *identity[U]) tokenClaims() *Claims      { return id.claims }
+func (id *identity[U]) tokenClaims() *Claims      { return &id.claims.Claims }
 func (id *identity[U]) requestInfo() *requestInfo { return id.info }
 func (id *identity[U]) userType() reflect.Type    { return reflect.TypeFor[U]() }
 
 // attach makes the identity the request's context; the accessors below
-// read it from there.
+// read it from there. claims may be shared with the token cache: the
+// identity takes its own copy.
 func (a *Auth[U]) attach(c *gin.Context, user *U, claims *Claims) {
-	c.Request = c.Request.WithContext(&identity[U]{Context: c.Request.Context(), user: user, claims: claims, info: a.info})
+	id := &identity[U]{Context: c.Request.Context(), user: user, info: a.info}
+	id.claims.set(claims)
+	c.Request = c.Request.WithContext(id)
 }
 
 func identityFrom[U User](ctx context.Context) (*identity[U], bool) {

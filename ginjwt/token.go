@@ -129,10 +129,19 @@ func (r *keyring) checkHeader(tok *jwt.Token) (any, error) {
 	return k.verifyKey(), nil
 }
 
-// parse verifies a compact access token and returns its claims.
-func (t *tokens) parse(raw string) (*Claims, error) { return t.parseAt(raw, t.now()) }
+// parse verifies a compact access token and returns its claims, the
+// caller's own.
+func (t *tokens) parse(raw string) (*Claims, error) {
+	claims, err := t.parseAt(raw, t.now())
+	if err != nil {
+		return nil, err
+	}
+	return claims.clone(), nil
+}
 
 // parseAt is parse with the time of the request, read once by the caller.
+// The claims it returns may be the token cache's, shared by concurrent
+// requests: read them, never modify them.
 func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 	if len(raw) > t.maxLen {
 		return nil, invalid(ErrTokenTooLarge, nil)

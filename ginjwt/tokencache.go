@@ -29,7 +29,7 @@ const tokenCacheShards = 16
 
 type tokenShard struct {
 	mu    sync.RWMutex
-	m     map[string]*Claims // immutable once stored; handed out as copies
+	m     map[string]*Claims // immutable once stored: readers copy before use
 	bytes int
 }
 
@@ -54,17 +54,15 @@ func (c *tokenCache) shard(raw string) *tokenShard {
 	return &c.shards[maphash.String(c.seed, raw)%tokenCacheShards]
 }
 
-// get returns a copy of the verified claims of raw, or nil.
+// get returns the verified claims of raw, or nil. They are shared with
+// every other request of the same token: read them, never modify them
+// (the middleware gives each request its own copy, see attach).
 func (c *tokenCache) get(raw string) *Claims {
 	s := c.shard(raw)
 	s.mu.RLock()
 	cl := s.m[raw]
 	s.mu.RUnlock()
-	if cl == nil {
-		return nil
-	}
-	cp := *cl // requests never share a Claims: a handler may modify its copy
-	return &cp
+	return cl
 }
 
 // put stores the claims of a token that has just passed verification.

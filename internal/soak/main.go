@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -52,6 +53,14 @@ type options struct {
 	BadRate      float64
 	Script       string
 	Keep         bool
+
+	// -load mode (loadtest.go)
+	Load           bool
+	LoadDBs        string
+	Phase          time.Duration
+	Pairs          int
+	SigninWorkers  int
+	RefreshWorkers int
 }
 
 func main() {
@@ -68,7 +77,29 @@ func main() {
 	flag.Float64Var(&o.BadRate, "bad-rate", 200, "bad-token requests per second")
 	flag.StringVar(&o.Script, "script", "internal/soak/route.lua", "the wrk Lua script")
 	flag.BoolVar(&o.Keep, "keep", false, "keep the temporary folder (binary, SQLite file, server log)")
+	flag.BoolVar(&o.Load, "load", false, "measure throughput instead of soaking: public vs protected route under wrk, sign-ins, refreshes (make load)")
+	flag.StringVar(&o.LoadDBs, "load-dbs", "sqlite", "with -load: the databases to measure, comma-separated, each as -db takes it (sqlite, or a postgres:// URL)")
+	flag.DurationVar(&o.Phase, "phase", 5*time.Second, "with -load: how long each phase runs")
+	flag.IntVar(&o.Pairs, "pairs", 5, "with -load: how many public/protected pairs of wrk phases")
+	flag.IntVar(&o.SigninWorkers, "signin-workers", 4, "with -load: concurrent sign-ins")
+	flag.IntVar(&o.RefreshWorkers, "refresh-workers", 8, "with -load: concurrent refresh chains")
 	flag.Parse()
+	if o.Load {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		var dbs []string
+		for _, d := range strings.Split(o.LoadDBs, ",") {
+			if d == "sqlite" {
+				d = ""
+			}
+			dbs = append(dbs, d)
+		}
+		if err := runLoad(ctx, o, dbs); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.Duration <= 0 || o.Sample <= 0 || o.Warmup < 0 || o.Warmup >= 1 {
 		fmt.Fprintln(os.Stderr, "soak: -duration and -sample must be positive, -warmup in [0, 1)")
 		os.Exit(2)

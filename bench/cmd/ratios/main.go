@@ -1,0 +1,232 @@
+// Command ratios reads the output of the bench module's `go test -bench`
+// (on stdin, or the files named) and prints the ratios the performance
+// targets are stated in, as Markdown tables. Each ratio is computed within
+// one run of a benchmark, whose parts were timed interleaved, and the
+// median over the runs (-count) is printed with the spread.
+//
+//	go test -run '^$' -bench . -count 10 ./bench | go run ./bench/cmd/ratios
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/ginjwt/ginjwt/bench/benchfmt"
+)
+
+func main() {
+	runs, err := read(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ratios:", err)
+		os.Exit(1)
+	}
+	if len(runs) == 0 {
+		fmt.Fprintln(os.Stderr, "ratios: no benchmark results in the input")
+		os.Exit(1)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	report(w, runs)
+}
+
+func read(files []string) ([]benchfmt.Run, error) {
+	if len(files) == 0 {
+		return benchfmt.Parse(os.Stdin)
+	}
+	var all []benchfmt.Run
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		runs, err := benchfmt.Parse(r)
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		all = append(all, runs...)
+	}
+	return all, nil
+}
+
+// target is one ratio: f computes it from one run's metrics (ok false when
+// a part is missing), and it meets the target when it is at most max (or
+// at least min, when min is set).
+type target struct {
+	name     string
+	f        func(m map[string]float64) (float64, bool)
+	max, min float64
+}
+
+func ratio(num, den string) func(map[string]float64) (float64, bool) {
+	return func(m map[string]float64) (float64, bool) {
+		n, ok1 := m[num]
+		d, ok2 := m[den]
+		return n / d, ok1 && ok2 && d > 0
+	}
+}
+
+func diff(a, b string) func(map[string]float64) (float64, bool) {
+	return func(m map[string]float64) (float64, bool) {
+		x, ok1 := m[a]
+		y, ok2 := m[b]
+		return x - y, ok1 && ok2
+	}
+}
+
+func coldBudget(m map[string]float64) (float64, bool) {
+	c, ok1 := m["cold-ns/op"]
+	bare, ok2 := m["bare-ns/op"]
+	p, ok3 := m["parse-ns/op"]
+	return c / (bare + p), ok1 && ok2 && ok3 && bare+p > 0
+}
+
+var sideBySide = []target{
+	{name: "warm / bare (ns)", f: ratio("warm-ns/op", "bare-ns/op"), max: 1.5},
+	{name: "warm − bare (allocs)", f: diff("warm-allocs/op", "bare-allocs/op"), max: 4},
+	{name: "appleboy / warm (ns)", f: ratio("appleboy-ns/op", "warm-ns/op"), min: 4},
+	{name: "cold / (bare + parse)", f: coldBudget, max: 1.15},
+	{name: "warm-sessions / warm (ns)", f: ratio("warm-sessions-ns/op", "warm-ns/op"), max: 1.10},
+	{name: "appleboy / cold (ns)", f: ratio("appleboy-ns/op", "cold-ns/op")},
+	{name: "uncached / bare (ns)", f: ratio("uncached-ns/op", "bare-ns/op")},
+}
+
+var perAlgorithm = []target{
+	{name: "warm / bare", f: ratio("warm-ns/op", "bare-ns/op"), max: 1.5},
+	{name: "warm − bare (allocs)", f: diff("warm-allocs/op", "bare-allocs/op"), max: 4},
+	{name: "cold / (bare + parse)", f: coldBudget, max: 1.15},
+}
+
+var scale = []target{
+	{name: "1M rows / 1k rows", f: ratio("rows-1M-ns/op", "rows-1k-ns/op"), max: 1.5},
+}
+
+var flood = []target{
+	{name: "hot / bare, before the flood", f: value("before-hot/bare")},
+	{name: "hot / bare, cache just full", f: value("full-hot/bare")},
+	{name: "hot / bare, evicting (median window)", f: value("evicting-hot/bare")},
+	{name: "hot / bare, evicting (worst window)", f: value("worst-hot/bare")},
+	{name: "evicting / full", f: value("evicting/full")},
+	{name: "full / before", f: value("full/before")},
+}
+
+func value(unit string) func(map[string]float64) (float64, bool) {
+	return func(m map[string]float64) (float64, bool) {
+		v, ok := m[unit]
+		return v, ok
+	}
+}
+
+var perStore = []target{
+	{name: "warm / bare", f: ratio("warm-ns/op", "bare-ns/op"), max: 1.5},
+	{name: "uncached / bare", f: ratio("uncached-ns/op", "bare-ns/op")},
+}
+
+func report(w io.Writer, runs []benchfmt.Run) {
+	byName := map[string][]map[string]float64{}
+	var names []string
+	for _, r := range runs {
+		if _, ok := byName[r.Name]; !ok {
+			names = append(names, r.Name)
+		}
+		byName[r.Name] = append(byName[r.Name], r.Metrics)
+	}
+	for _, name := range names {
+		ms := byName[name]
+		fmt.Fprintf(w, "### %s (%d runs)\n\n", name, len(ms))
+		parts(w, ms)
+		switch {
+		case name == "SideBySide":
+			targets(w, ms, sideBySide)
+		case strings.HasPrefix(name, "Algorithms/"):
+			targets(w, ms, perAlgorithm)
+		case strings.HasPrefix(name, "Stores/"):
+			targets(w, ms, perStore)
+		case name == "Scale":
+			targets(w, ms, scale)
+		case name == "Flood":
+			targets(w, ms, flood)
+		}
+	}
+}
+
+// parts prints the median time and allocations of each part.
+func parts(w io.Writer, ms []map[string]float64) {
+	var names []string
+	for k := range ms[0] {
+		if p, ok := strings.CutSuffix(k, "-ns/op"); ok {
+			names = append(names, p)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	slices.Sort(names)
+	fmt.Fprintln(w, "| part | ns/op (median) | min – max | allocs/op |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|")
+	for _, p := range names {
+		med, lo, hi := stats(collect(ms, func(m map[string]float64) (float64, bool) { v, ok := m[p+"-ns/op"]; return v, ok }))
+		allocs, _, _ := stats(collect(ms, func(m map[string]float64) (float64, bool) { v, ok := m[p+"-allocs/op"]; return v, ok }))
+		fmt.Fprintf(w, "| %s | %.0f | %.0f – %.0f | %.0f |\n", p, med, lo, hi, allocs)
+	}
+	fmt.Fprintln(w)
+}
+
+func targets(w io.Writer, ms []map[string]float64, ts []target) {
+	fmt.Fprintln(w, "| ratio | median | min – max | target | |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|")
+	for _, t := range ts {
+		vs := collect(ms, t.f)
+		if len(vs) == 0 {
+			continue
+		}
+		med, lo, hi := stats(vs)
+		goal, verdict := "", ""
+		switch {
+		case t.min > 0:
+			goal = fmt.Sprintf("≥ %.2f", t.min)
+			verdict = pass(med >= t.min)
+		case t.max > 0:
+			goal = fmt.Sprintf("≤ %.2f", t.max)
+			verdict = pass(med <= t.max)
+		}
+		fmt.Fprintf(w, "| %s | %.2f | %.2f – %.2f | %s | %s |\n", t.name, med, lo, hi, goal, verdict)
+	}
+	fmt.Fprintln(w)
+}
+
+func pass(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+func collect(ms []map[string]float64, f func(map[string]float64) (float64, bool)) []float64 {
+	var vs []float64
+	for _, m := range ms {
+		if v, ok := f(m); ok {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+// stats returns the median, minimum and maximum of vs (zeros when empty).
+func stats(vs []float64) (med, lo, hi float64) {
+	if len(vs) == 0 {
+		return 0, 0, 0
+	}
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	med = s[n/2]
+	if n%2 == 0 {
+		med = (s[n/2-1] + s[n/2]) / 2
+	}
+	return med, s[0], s[n-1]
+}

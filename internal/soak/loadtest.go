@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	hashing "github.com/ginjwt/ginjwt/ginjwt/password"
+)
+
+// The -load mode (make load): throughput and latency rather than
+// endurance. For each database it starts the example server and runs, one
+// after the other so that each has the machine to itself, wrk against the
+// public GET / and the protected GET /api/profile (-pairs times each,
+// alternating, so that drift falls on both; the ratio reported is the
+// median of the pairs'), then concurrent sign-ins and concurrent refresh
+// chains, each for -phase.
+
+// loadPhase is one measured phase.
+type loadPhase struct {
+	Name     string
+	Requests int
+	Elapsed  time.Duration
+	P50, P99 time.Duration // from wrk's latency distribution; 0 if not wrk
+	Errors   int           // socket errors and unexpected statuses
+}
+
+func (p loadPhase) rate() float64 { return float64(p.Requests) / p.Elapsed.Seconds() }
+
+var reLatency = regexp.MustCompile(`(?m)^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$`)
+
+// latencies reads p50 and p99 from wrk's --latency output.
+func latencies(out string) (p50, p99 time.Duration) {
+	for _, m := range reLatency.FindAllStringSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[3]]
+		d := time.Duration(v * float64(unit))
+		if m[1] == "50" {
+			p50 = d
+		} else {
+			p99 = d
+		}
+	}
+	return p50, p99
+}
+
+func wrkPhase(ctx context.Context, o options, name, url, token string) loadPhase {
+	w := &wrkRun{Kind: name, URL: url, Token: token, Conns: o.ProfileConns}
+	w.run(ctx, o.Phase, o.Script)
+	p := loadPhase{Name: name, Requests: w.Requests, Elapsed: o.Phase, Errors: w.Socket.total()}
+	if w.Err != nil {
+		fmt.Fprintf(os.Stderr, "load: %s: %v\n", name, w.Err)
+		p.Errors++
+	}
+	for code, n := range w.Statuses {
+		if code != http.StatusOK {
+			p.Errors += n
+		}
+	}
+	p.P50, p.P99 = latencies(w.Output)
+	return p
+}
+
+// driverPhase runs workers copies of f as fast as they go for o.Phase and
+// counts the calls that returned true, and those that did not as errors.
+func driverPhase(o options, name string, workers int, f func(stop context.Context) bool) loadPhase {
+	stop, cancel := context.WithTimeout(context.Background(), o.Phase)
+	defer cancel()
+	var mu sync.Mutex
+	p := loadPhase{Name: name}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for stop.Err() == nil {
+				ok := f(stop)
+				if stop.Err() != nil {
+					return // cut short by the end of the phase: not counted
+				}
+				mu.Lock()
+				if ok {
+					p.Requests++
+				} else {
+					p.Errors++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	p.Elapsed = time.Since(start)
+	return p
+}
+
+// runLoad measures each database of dbs (as -db takes them) and prints
+// the tables.
+func runLoad(ctx context.Context, o options, dbs []string) error {
+	if _, err := os.Stat(o.Script); err != nil {
+		return fmt.Errorf("the wrk script: %w (run from the module root)", err)
+	}
+	dir, err := os.MkdirTemp("", "ginjwt-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := buildServer(dir)
+	if err != nil {
+		return err
+	}
+	hp := hashing.DefaultArgon2id()
+	fmt.Printf("load: %d CPUs, %s per phase, %d wrk connections (1 thread); sign-in hashing: argon2id m=%d KiB t=%d p=%d (password.DefaultArgon2id, the example server's), %d sign-in workers; %d refresh chains\n\n",
+		runtime.NumCPU(), o.Phase, o.ProfileConns, hp.Memory, hp.Time, hp.Threads, o.SigninWorkers, o.RefreshWorkers)
+	failed := false
+	for _, raw := range dbs {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		phases, label, err := loadOne(ctx, o, bin, dir, raw)
+		if err != nil {
+			return err
+		}
+		printLoad(os.Stdout, label, phases)
+		for _, p := range phases {
+			failed = failed || p.Errors > 0
+		}
+	}
+	if failed {
+		return fmt.Errorf("some requests failed (the Errors column)")
+	}
+	return nil
+}
+
+func loadOne(ctx context.Context, o options, bin, dir, raw string) ([]loadPhase, string, error) {
+	db, err := prepareDB(ctx, raw, dir)
+	if err != nil {
+		return nil, "", err
+	}
+	defer db.Drop()
+	key := []byte(rand.Text() + rand.Text()) // 52 characters, for HS256
+	srv, err := startServer(bin, dir, []string{
+		"DATABASE_URL=" + db.URL,
+		"JWT_SECRET_KEY=" + string(key),
+		"JWT_ACCESS_TOKEN_LIFETIME=1h",
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	defer srv.Stop()
+	base := "http://" + srv.Addr
+	c := newClient(base)
+	c.http.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+	fx, err := setup(ctx, c, key)
+	if err != nil {
+		return nil, "", fmt.Errorf("setup: %w", err)
+	}
+	var phases []loadPhase
+	for range o.Pairs {
+		phases = append(phases,
+			wrkPhase(ctx, o, "public GET /", base+"/", ""),
+			wrkPhase(ctx, o, "protected GET /api/profile", base+"/api/profile", fx.Access))
+	}
+	signin := credentials(signinEmail, password)
+	phases = append(phases, driverPhase(o, "sign-in POST /auth/signin", o.SigninWorkers, func(stop context.Context) bool {
+		r, err := c.do(stop, http.MethodPost, "/auth/signin", signin, "")
+		return err == nil && r.Status == http.StatusOK
+	}))
+	// Each refresh chain starts from a sign-in of its own (not timed).
+	chains := make(chan string, o.RefreshWorkers)
+	for range o.RefreshWorkers {
+		r, err := c.do(ctx, http.MethodPost, "/auth/signin", credentials(refreshEmail, password), "")
+		if err != nil {
+			return nil, "", err
+		}
+		p, err := r.pair()
+		if err != nil {
+			return nil, "", fmt.Errorf("refresh chain sign-in: %d %w", r.Status, err)
+		}
+		chains <- p.Refresh
+	}
+	phases = append(phases, driverPhase(o, "refresh POST /auth/refresh", o.RefreshWorkers, func(stop context.Context) bool {
+		tok := <-chains
+		r, err := c.do(stop, http.MethodPost, "/auth/refresh", `{"refresh_token":"`+tok+`"}`, "")
+		if err == nil && r.Status == http.StatusOK {
+			if p, err := r.pair(); err == nil {
+				tok = p.Refresh
+			}
+		}
+		chains <- tok
+		return err == nil && r.Status == http.StatusOK
+	}))
+	return phases, db.Label, nil
+}
+
+// ms formats d in milliseconds with two decimals.
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func printLoad(w io.Writer, label string, phases []loadPhase) {
+	fmt.Fprintf(w, "### %s\n\n", label)
+	fmt.Fprintln(w, "| phase | req/s | p50 | p99 | errors |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	var ratios []float64
+	var pub float64
+	for _, p := range phases {
+		lat50, lat99 := "–", "–"
+		if p.P50 > 0 {
+			lat50, lat99 = ms(p.P50), ms(p.P99)
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %d |\n", p.Name, p.rate(), lat50, lat99, p.Errors)
+		switch p.Name {
+		case "public GET /":
+			pub = p.rate()
+		case "protected GET /api/profile":
+			if pub > 0 {
+				ratios = append(ratios, p.rate()/pub)
+			}
+		}
+	}
+	if len(ratios) > 0 {
+		each := make([]string, len(ratios))
+		for i, r := range ratios {
+			each[i] = fmt.Sprintf("%.2f", r)
+		}
+		slices.Sort(ratios)
+		fmt.Fprintf(w, "\nprotected / public throughput: **%.2f**, the median of %d pairs (%s); target ≥ 0.90\n\n",
+			ratios[len(ratios)/2], len(ratios), strings.Join(each, ", "))
+	}
+}
