@@ -3,19 +3,48 @@
 // a typed user store (package gormstore for GORM, mongostore for MongoDB,
 // memstore for tests).
 //
-// One [Config] drives everything; the user type is inferred from it:
+// One [Config] drives everything; the user type is inferred from it. A
+// complete program:
 //
-//	store := gormstore.MustNew[User](db)
-//	cfg := ginjwt.Config[User]{SigningKey: key, Users: store, Sessions: store}
+//	package main
 //
-//	r := gin.New()
-//	ginjwt.Mount(r.Group("/auth"), cfg)     // signup, signin, refresh, logout, me, sessions…
-//	api := r.Group("/api", ginjwt.New(cfg)) // a protected group
-//	admin := api.Group("/admin", ginjwt.Require(func(u User) bool { return u.IsStaff() }))
-//	api.GET("/profile", func(c *gin.Context) {
-//		u, _ := ginjwt.CurrentUser[User](c)
-//		c.JSON(200, u)
-//	})
+//	import (
+//		"context"
+//		"log"
+//		"os"
+//
+//		"github.com/gin-gonic/gin"
+//		"gorm.io/driver/sqlite"
+//		"gorm.io/gorm"
+//
+//		"github.com/ginjwt/ginjwt/ginjwt"
+//		"github.com/ginjwt/ginjwt/gormstore"
+//	)
+//
+//	type User = gormstore.User
+//
+//	func main() {
+//		db, err := gorm.Open(sqlite.Open(gormstore.SQLiteDSN("app.db")), &gorm.Config{})
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		store := gormstore.MustNew[User](db)
+//		if err := store.Migrate(context.Background()); err != nil {
+//			log.Fatal(err)
+//		}
+//		cfg := ginjwt.Config[User]{SigningKey: []byte(os.Getenv("JWT_SECRET_KEY")), Users: store, Sessions: store}
+//
+//		r := gin.New()
+//		ginjwt.Mount(r.Group("/auth"), cfg)     // signup, signin, refresh, logout, me, sessions…
+//		api := r.Group("/api", ginjwt.New(cfg)) // a protected group
+//		api.Group("/admin", ginjwt.Require(func(u User) bool { return u.IsStaff() })).
+//			GET("/stats", func(c *gin.Context) { c.JSON(200, gin.H{}) })
+//		api.GET("/profile", func(c *gin.Context) {
+//			u, _ := ginjwt.CurrentUser[User](c)
+//			c.JSON(200, u)
+//		})
+//		log.Fatal(r.Run(":8080"))
+//	}
 //
 // A global r.Use(ginjwt.New(cfg)) protects every route; the mounted auth
 // routes, Config.PublicPaths and Config.Skip stay reachable without a token.

@@ -8,19 +8,43 @@
 // a token names must be in the Config's Users store, since the middleware
 // loads it on every request.
 //
+//	package app_test
+//
+//	import (
+//		"net/http"
+//		"net/http/httptest"
+//		"testing"
+//
+//		"github.com/gin-gonic/gin"
+//
+//		"github.com/ginjwt/ginjwt/ginjwt"
+//		"github.com/ginjwt/ginjwt/ginjwt/jwttest"
+//		"github.com/ginjwt/ginjwt/ginjwt/memstore"
+//		"github.com/ginjwt/ginjwt/ginjwt/password"
+//	)
+//
 //	func TestProfile(t *testing.T) {
-//		cfg := newConfig() // the application's Config, over test stores
-//		r := newRouter(cfg)
+//		store := memstore.New()
+//		cfg := ginjwt.Config[memstore.User]{ // the application's Config, over test stores
+//			SigningKey: []byte("a test key of at least 32 bytes!"),
+//			Users:      store,
+//			Sessions:   store,
+//			Passwords:  password.MustNew(password.TestingOptions()),
+//		}
+//		r := gin.New() // the application's router
+//		r.GET("/api/profile", ginjwt.New(cfg), func(c *gin.Context) { c.Status(http.StatusOK) })
+//
 //		m := jwttest.New(t, cfg)
 //		u, err := m.Auth().CreateUser(t.Context(), "ada@example.com", "a long password", nil)
 //		if err != nil {
 //			t.Fatal(err)
 //		}
-//
 //		req := httptest.NewRequest(http.MethodGet, "/api/profile", nil)
 //		req.Header.Set("Authorization", m.Header(m.Token(u)))
 //		w := httptest.NewRecorder()
 //		r.ServeHTTP(w, req)
-//		// w.Code is 200; with m.Expired(u) or m.Tampered(u) it is 401.
+//		if w.Code != http.StatusOK { // with m.Expired(u) or m.Tampered(u) it is 401
+//			t.Fatalf("%d %s", w.Code, w.Body)
+//		}
 //	}
 package jwttest

@@ -20,20 +20,55 @@
 // [Hasher] runs at most Options.Concurrency hashes at once and makes the
 // other callers wait, each for as long as its context allows.
 //
-// A signin route uses it like this:
+// A signin route uses it like this (a complete program):
 //
-//	h := password.MustNew(password.Options{})
-//	// signup: 400 on a policy error
-//	encoded, err := h.Hash(ctx, pw)
-//	// signin, known active user:
-//	ok, needsRehash, err := h.Verify(ctx, pw, user.HashedPassword())
-//	if ok && needsRehash {
-//		if fresh, err := h.Hash(ctx, pw); err == nil {
-//			_ = store.SetPasswordHash(ctx, user.Subject(), fresh)
+//	package main
+//
+//	import (
+//		"context"
+//		"errors"
+//		"fmt"
+//
+//		"github.com/ginjwt/ginjwt/ginjwt"
+//		"github.com/ginjwt/ginjwt/ginjwt/memstore"
+//		"github.com/ginjwt/ginjwt/ginjwt/password"
+//	)
+//
+//	// signin checks pw for the user with this email, as ginjwt's route does.
+//	func signin(ctx context.Context, h *password.Hasher, store *memstore.Store, email, pw string) (bool, error) {
+//		user, err := store.FindUserByEmail(ctx, ginjwt.NormalizeEmail(email))
+//		if errors.Is(err, ginjwt.ErrUserNotFound) || (err == nil && !user.IsActive()) {
+//			// Unknown or inactive: spend the same time, answer 401.
+//			return false, h.VerifyDummy(ctx, pw)
 //		}
+//		if err != nil {
+//			return false, err
+//		}
+//		ok, needsRehash, err := h.Verify(ctx, pw, user.HashedPassword())
+//		if ok && needsRehash {
+//			// Replace the hash only while it is still the one just verified,
+//			// so that a password change in between is never undone.
+//			if fresh, err := h.Hash(ctx, pw); err == nil {
+//				_, _ = store.SwapPasswordHash(ctx, user.Subject(), user.HashedPassword(), fresh)
+//			}
+//		}
+//		return ok, err
 //	}
-//	// signin, unknown or inactive user: spend the same time, answer 401
-//	_ = h.VerifyDummy(ctx, pw)
+//
+//	func main() {
+//		ctx := context.Background()
+//		h := password.MustNew(password.Options{})
+//		store := memstore.New()
+//		// signup: a policy error is a 400
+//		encoded, err := h.Hash(ctx, "correct horse battery")
+//		if err != nil {
+//			panic(err)
+//		}
+//		if _, err := store.CreateUser(ctx, ginjwt.NewUser{Email: "ada@example.com", NormalizedEmail: "ada@example.com", PasswordHash: encoded}); err != nil {
+//			panic(err)
+//		}
+//		fmt.Println(signin(ctx, h, store, "ada@example.com", "correct horse battery"))
+//	}
 //
 // Tests should use [TestingOptions], whose parameters are cheap.
 package password

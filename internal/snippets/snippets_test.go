@@ -5,6 +5,9 @@ package snippets
 
 import (
 	"encoding/json"
+	"go/doc/comment"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +19,10 @@ import (
 
 // documents whose every ```go block is a complete file.
 var documents = []string{"README.md", "docs/customizing.md"}
+
+// packageDocs are the package documentation comments whose every Go code
+// block is a complete file.
+var packageDocs = []string{"ginjwt/doc.go", "ginjwt/jwttest/doc.go", "ginjwt/memstore/doc.go", "ginjwt/password/doc.go"}
 
 // fileLine names where a block goes: "// file: app/main.go" as its first
 // line; blocks without it are a main package of their own.
@@ -45,7 +52,8 @@ func TestSnippetsCompile(t *testing.T) {
 				t.Errorf("%s, Go block %d is not a complete file (it must start with a package clause):\n%s", doc, i+1, b)
 				continue
 			}
-			name := filepath.Join(strings.NewReplacer("/", "_", ".", "_").Replace(doc), "block"+strconv.Itoa(i+1), "main.go")
+			san := strings.NewReplacer("/", "_", ".", "_").Replace(doc)
+			name := filepath.Join(san, san+"_block"+strconv.Itoa(i+1), "main.go")
 			if m := fileLine.FindStringSubmatch(b); m != nil {
 				name = filepath.Join(strings.NewReplacer("/", "_", ".", "_").Replace(doc), m[1])
 			}
@@ -54,6 +62,49 @@ func TestSnippetsCompile(t *testing.T) {
 				t.Fatal(err)
 			}
 			overlay[filepath.Join(root, "internal", "snippets", "gen", name)] = src
+		}
+	}
+	for _, file := range packageDocs {
+		blocks, err := docBlocks(filepath.Join(root, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for i, b := range blocks {
+			if !strings.Contains(b, ":=") && !strings.Contains(b, "func ") {
+				continue // not code: a format, a command line
+			}
+			if !strings.HasPrefix(b, "package ") {
+				t.Errorf("%s, code block %d is not a complete file (it must start with a package clause):\n%s", file, i+1, b)
+				continue
+			}
+			n++
+			san := strings.NewReplacer("/", "_", ".", "_").Replace(file)
+			dir := filepath.Join(root, "internal", "snippets", "gen", san, san+"_block"+strconv.Itoa(i+1))
+			name := "main.go"
+			if strings.Contains(b, "func Test") {
+				name = "main_test.go"
+				// A package of test files only: give it the non-test file
+				// the go command wants.
+				pkg := strings.TrimSuffix(strings.Fields(b)[1], "_test")
+				stub := "package " + pkg + "\n"
+				if pkg == "main" {
+					stub += "\nfunc main() {}\n"
+				}
+				src := filepath.Join(tmp, strconv.Itoa(len(overlay))+".go")
+				if err := os.WriteFile(src, []byte(stub), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				overlay[filepath.Join(dir, "stub.go")] = src
+			}
+			src := filepath.Join(tmp, strconv.Itoa(len(overlay))+".go")
+			if err := os.WriteFile(src, []byte(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			overlay[filepath.Join(dir, name)] = src
+		}
+		if n == 0 {
+			t.Errorf("%s has no complete Go file in its documentation", file)
 		}
 	}
 	ov, err := json.Marshal(map[string]any{"Replace": overlay})
@@ -137,4 +188,19 @@ func TestWalkthroughAppPasses(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the guide's app test fails: %v\n%s", err, out)
 	}
+}
+
+// docBlocks returns the code blocks of a file's package documentation.
+func docBlocks(path string) ([]string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, b := range new(comment.Parser).Parse(f.Doc.Text()).Content {
+		if code, ok := b.(*comment.Code); ok {
+			out = append(out, code.Text)
+		}
+	}
+	return out, nil
 }
