@@ -252,6 +252,12 @@ type Config[U User] struct {
 	// answers RFC 9457 problem details. See [ErrorRenderer].
 	RenderError ErrorRenderer
 
+	// ErrorSchema describes the error body of RenderError in the OpenAPI
+	// document ([Auth.OpenAPI]). Default: that of [DetailJSON] or
+	// [ProblemJSON] when RenderError is one of them; a renderer of the
+	// application's own should say what it writes.
+	ErrorSchema *ErrorSchema
+
 	// StrictAccessors makes [CurrentUser] and [UserFromContext] panic,
 	// instead of only logging, when they are asked for another user type
 	// than this Config's on an authenticated request. They always panic

@@ -17,7 +17,7 @@ func TestCoreImportsNoStoreDriver(t *testing.T) {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"gorm.io/", "go.mongodb.org/", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx"} {
+		for _, banned := range []string{"gorm.io/", "go.mongodb.org/", "github.com/mattn/go-sqlite3", "github.com/jackc/pgx", "github.com/getkin/"} {
 			if strings.HasPrefix(dep, banned) {
 				t.Errorf("ginjwt depends on %s", dep)
 			}

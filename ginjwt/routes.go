@@ -45,8 +45,8 @@ func (a *Auth[U]) Mount(r gin.IRouter) error {
 	// public guards the routes that set cookies without an access token
 	// against login CSRF, in cookie mode.
 	public := func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{h} }
+	a.mountedAt(r) // for the refresh cookie's Path and the OpenAPI paths
 	if a.set.cookies != nil {
-		a.mountedAt(r)
 		public = func(h gin.HandlerFunc) []gin.HandlerFunc { return []gin.HandlerFunc{a.guardPublic, h} }
 	}
 	p := a.set.paths
