@@ -102,6 +102,13 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	if cfg.Mail != nil {
 		mountAccountPages(r) // the links of the mails, mail.go
 	}
+	// The OpenAPI document of every route above and below, from the
+	// configuration as mounted (openapi.go).
+	openapi, err := serveOpenAPI(exampleOpenAPI(auth.OpenAPI(), cfg.Cookies != nil, cfg.Mail != nil))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r.GET("/openapi.json", openapi)
 	api := r.Group("/api", auth.Middleware())
 	api.GET("/profile", func(c *gin.Context) {
 		u, _ := ginjwt.CurrentUser[U](c)
