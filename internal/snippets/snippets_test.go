@@ -18,7 +18,7 @@ import (
 )
 
 // documents whose every ```go block is a complete file.
-var documents = []string{"README.md", "docs/customizing.md"}
+var documents = []string{"README.md", "docs/customizing.md", "docs/openapi.md"}
 
 // packageDocs are the package documentation comments whose every Go code
 // block is a complete file.
