@@ -27,6 +27,9 @@ var (
 )
 
 func schemaOf(t reflect.Type, seen map[reflect.Type]bool) map[string]any {
+	if t.Kind() == reflect.Pointer { // nil is null; otherwise what it points to
+		return nullable(schemaOf(t.Elem(), seen))
+	}
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
@@ -45,8 +48,6 @@ func schemaOf(t reflect.Type, seen map[reflect.Type]bool) map[string]any {
 		return map[string]any{"type": "number"}
 	case reflect.String:
 		return map[string]any{"type": "string"}
-	case reflect.Pointer:
-		return nullable(schemaOf(t.Elem(), seen))
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(textMarshalerType) {
 			return nullable(map[string]any{"type": "string", "contentEncoding": "base64"})
@@ -161,10 +162,8 @@ func contains(list []string, s string) bool {
 
 // nullable lets s also be null (JSON Schema 2020-12: a type array).
 func nullable(s map[string]any) map[string]any {
-	switch typ := s["type"].(type) {
-	case string:
+	if typ, ok := s["type"].(string); ok { // without a type it accepts null already
 		s["type"] = []any{typ, "null"}
-	case nil: // already accepts anything
 	}
 	return s
 }

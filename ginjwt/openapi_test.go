@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
@@ -125,11 +126,12 @@ func TestOpenAPICookieMode(t *testing.T) {
 }
 
 type openapiSignup struct {
-	DisplayName string   `json:"display_name" binding:"required,max=64"`
-	AcceptTerms bool     `json:"accept_terms" binding:"required"`
-	Age         int      `json:"age,omitempty"`
-	Tags        []string `json:"tags"`
-	Ignored     string   `json:"-"`
+	DisplayName string     `json:"display_name" binding:"required,max=64"`
+	AcceptTerms bool       `json:"accept_terms" binding:"required"`
+	Age         int        `json:"age,omitempty"`
+	Tags        []string   `json:"tags"`
+	Ignored     string     `json:"-"`
+	Birthday    *time.Time `json:"birthday"`
 }
 
 func TestOpenAPISignupFieldsAndErrorSchema(t *testing.T) {
@@ -144,6 +146,9 @@ func TestOpenAPISignupFieldsAndErrorSchema(t *testing.T) {
 	assert.True(t, s.Properties["age"].Value.Type.Is("integer"))
 	assert.True(t, s.Properties["tags"].Value.Type.Includes("array"))
 	assert.NotContains(t, s.Properties, "Ignored")
+	birthday := s.Properties["birthday"].Value
+	assert.True(t, birthday.Type.Includes("string") && birthday.Type.Includes("null"))
+	assert.Equal(t, "date-time", birthday.Format)
 
 	// ProblemJSON's schema and media type, by default.
 	assert.Contains(t, doc.Components.Schemas["AuthError"].Value.Required, "code")
