@@ -60,6 +60,7 @@ func accountEmails(t *testing.T, db string) {
 	assert.Equal(t, true, user["is_verified"])
 	code, _, body, _ = c.do("POST", "/auth/verify", `{"token":"`+token+`"}`, "")
 	assert.Equal(t, 400, code, "a used token")
+	assert.NotEmpty(t, body["detail"])
 	code, _, old, _ := c.do("POST", "/auth/signin", `{"email":"`+email+`","password":"`+pw+`"}`, "")
 	require.Equal(t, 200, code)
 
