@@ -49,18 +49,25 @@ var demoFiles embed.FS
 // JavaScript, no build step. Its script is a file of its own so that the
 // page can forbid inline scripts.
 func mountDemo(r gin.IRouter) {
-	serve := func(name, contentType string) gin.HandlerFunc {
-		body, err := demoFiles.ReadFile("demo/" + name)
-		if err != nil {
-			panic(err) // embedded at build time: cannot happen
-		}
-		return func(c *gin.Context) {
-			c.Header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-			c.Header("X-Content-Type-Options", "nosniff")
-			c.Header("Cache-Control", "no-store")
-			c.Data(http.StatusOK, contentType, body)
-		}
+	r.GET("/demo/", serveEmbedded(demoFiles, "demo/index.html", "text/html; charset=utf-8"))
+	r.GET("/demo/app.js", serveEmbedded(demoFiles, "demo/app.js", "text/javascript; charset=utf-8"))
+}
+
+// serveEmbedded answers an embedded file, with headers that forbid
+// inline scripts, framing, sniffing and caching, plus extra headers as
+// name, value pairs.
+func serveEmbedded(files embed.FS, name, contentType string, extra ...string) gin.HandlerFunc {
+	body, err := files.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen
 	}
-	r.GET("/demo/", serve("index.html", "text/html; charset=utf-8"))
-	r.GET("/demo/app.js", serve("app.js", "text/javascript; charset=utf-8"))
+	return func(c *gin.Context) {
+		c.Header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Cache-Control", "no-store")
+		for i := 0; i+1 < len(extra); i += 2 {
+			c.Header(extra[i], extra[i+1])
+		}
+		c.Data(http.StatusOK, contentType, body)
+	}
 }

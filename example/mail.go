@@ -3,7 +3,6 @@ package main
 import (
 	"embed"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -61,20 +60,10 @@ var accountFiles embed.FS
 // scanner that fetches the link spends nothing. The token is in the
 // address, so the pages send no Referer and are not cached.
 func mountAccountPages(r gin.IRouter) {
-	serve := func(name, contentType string) gin.HandlerFunc {
-		body, err := accountFiles.ReadFile("account/" + name)
-		if err != nil {
-			panic(err) // embedded at build time: cannot happen
-		}
-		return func(c *gin.Context) {
-			c.Header("Referrer-Policy", "no-referrer")
-			c.Header("Cache-Control", "no-store")
-			c.Header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-			c.Header("X-Content-Type-Options", "nosniff")
-			c.Data(http.StatusOK, contentType, body)
-		}
+	page := func(name, contentType string) gin.HandlerFunc {
+		return serveEmbedded(accountFiles, "account/"+name, contentType, "Referrer-Policy", "no-referrer")
 	}
-	r.GET("/verify-email", serve("verify-email.html", "text/html; charset=utf-8"))
-	r.GET("/reset-password", serve("reset-password.html", "text/html; charset=utf-8"))
-	r.GET("/account/account.js", serve("account.js", "text/javascript; charset=utf-8"))
+	r.GET("/verify-email", page("verify-email.html", "text/html; charset=utf-8"))
+	r.GET("/reset-password", page("reset-password.html", "text/html; charset=utf-8"))
+	r.GET("/account/account.js", page("account.js", "text/javascript; charset=utf-8"))
 }
