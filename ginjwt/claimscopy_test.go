@@ -61,3 +61,45 @@ func TestCachedClaimsAreDeepCopies(t *testing.T) {
 	require.Equal(t, jwt.ClaimStrings{"api"}, again.Audience)
 	require.True(t, again.ExpiresAt.After(time.Now()))
 }
+
+// The request's copy is made on first use: goroutines of one handler that
+// ask for the claims at once agree on one copy, and a change made to it is
+// seen by the rest of the request and by nothing else.
+func TestRequestClaimsAreOneCopyPerRequest(t *testing.T) {
+	f := newFixture(t)
+	auth := ginjwt.MustCompile(f.cfg)
+	r := gin.New()
+	r.GET("/x", auth.Middleware(), func(c *gin.Context) {
+		var wg sync.WaitGroup
+		got := make([]*ginjwt.Claims, 8)
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], _ = ginjwt.ClaimsFromContext(c.Request.Context())
+			}()
+		}
+		wg.Wait()
+		for _, cl := range got[1:] {
+			if cl != got[0] {
+				c.String(500, "two copies of one request's claims")
+				return
+			}
+		}
+		if got[0].Scope != "" {
+			c.String(500, "saw another request's change: %q", got[0].Scope)
+			return
+		}
+		got[0].Scope = "changed"
+		if again, _ := ginjwt.CurrentClaims(c); again.Scope != "changed" {
+			c.String(500, "the request's own change was lost")
+			return
+		}
+		c.Status(http.StatusOK)
+	})
+	tok := f.pair(t).AccessToken
+	for range 3 {
+		w := do(t, r, "GET", "/x", nil, bearer(tok)...)
+		require.Equal(t, 200, w.Code, w.Body.String())
+	}
+}

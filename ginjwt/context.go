@@ -4,24 +4,34 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 )
 
 // identity is what the middleware attaches to a request. It is itself the
-// request's new context (its parent plus one value) and holds the
-// request's own deep copy of the claims, so attaching the user and claims
-// costs one allocation besides the request copy that
-// http.Request.WithContext makes.
+// request's new context (its parent plus one value). It points at the
+// verified claims, which may be the token cache's and shared by concurrent
+// requests: they are read here and never modified, and a handler that asks
+// for the claims gets the request's own deep copy, made on first use.
 type identity[U User] struct {
 	context.Context
 	user   *U
-	claims ownedClaims // this request's: a handler may modify it
+	claims *Claims // shared, immutable: read only
+	own    atomic.Pointer[ownedClaims]
 	info   *requestInfo
+}
+
+// attached holds a request's identity and the request copy that carries
+// it, so that attaching costs one allocation.
+type attached[U User] struct {
+	id  identity[U]
+	req http.Request
 }
 
 // requestInfo is what a request's identity needs of its Auth; one per
@@ -49,17 +59,32 @@ type anyIdentity interface {
 	userType() reflect.Type
 }
 
-func (id *identity[U]) tokenClaims() *Claims      { return &id.claims.Claims }
 func (id *identity[U]) requestInfo() *requestInfo { return id.info }
 func (id *identity[U]) userType() reflect.Type    { return reflect.TypeFor[U]() }
 
+// tokenClaims returns the request's own deep copy of the claims, made on
+// the first call; concurrent first calls agree on one copy.
+func (id *identity[U]) tokenClaims() *Claims {
+	if o := id.own.Load(); o != nil {
+		return &o.Claims
+	}
+	o := new(ownedClaims)
+	o.set(id.claims)
+	if !id.own.CompareAndSwap(nil, o) {
+		o = id.own.Load()
+	}
+	return &o.Claims
+}
+
 // attach makes the identity the request's context; the accessors below
-// read it from there. claims may be shared with the token cache: the
-// identity takes its own copy.
+// read it from there. claims may be shared with the token cache: they are
+// copied only when a handler asks for them (tokenClaims).
 func (a *Auth[U]) attach(c *gin.Context, user *U, claims *Claims) {
-	id := &identity[U]{Context: c.Request.Context(), user: user, info: a.info}
-	id.claims.set(claims)
-	c.Request = c.Request.WithContext(id)
+	box := &attached[U]{id: identity[U]{Context: c.Request.Context(), user: user, claims: claims, info: a.info}}
+	// WithContext is inlined and its copy does not escape: the request
+	// copy lives in box, beside the identity.
+	box.req = *c.Request.WithContext(&box.id)
+	c.Request = &box.req
 }
 
 func identityFrom[U User](ctx context.Context) (*identity[U], bool) {

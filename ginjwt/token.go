@@ -146,17 +146,18 @@ func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 	if len(raw) > t.maxLen {
 		return nil, invalid(ErrTokenTooLarge, nil)
 	}
-	if !compactJWS(raw) {
-		return nil, errTokenMalformed("a character outside base64url and '.'")
-	}
 	r := t.ring.Load()
 	if r.cache != nil {
+		// A cached token passed every check below when it was stored.
 		if claims := r.cache.get(raw); claims != nil {
 			if err := claims.current(now, t.leeway); err != nil {
 				return nil, err
 			}
 			return claims, nil
 		}
+	}
+	if !compactJWS(raw) {
+		return nil, errTokenMalformed("a character outside base64url and '.'")
 	}
 	claims := &Claims{}
 	if _, err := r.parser.ParseWithClaims(raw, claims, r.keyfunc); err != nil {

@@ -27,9 +27,13 @@ type tokenCache struct {
 
 const tokenCacheShards = 16
 
+// tokenShard maps a token's 64-bit hash to its claims: the token is
+// hashed once per look-up (the map's own hash of a uint64 is cheap), and a
+// hit compares the whole token, so two tokens of one hash can only make
+// each other miss.
 type tokenShard struct {
 	mu    sync.RWMutex
-	m     map[string]*Claims // immutable once stored: readers copy before use
+	m     map[uint64]*Claims // immutable once stored: readers copy before use
 	bytes int
 }
 
@@ -45,23 +49,28 @@ func newTokenCache(entries, maxBytes int) *tokenCache {
 		maxBytesP: max(1, maxBytes/tokenCacheShards),
 	}
 	for i := range c.shards {
-		c.shards[i].m = make(map[string]*Claims)
+		c.shards[i].m = make(map[uint64]*Claims)
 	}
 	return c
 }
 
-func (c *tokenCache) shard(raw string) *tokenShard {
-	return &c.shards[maphash.String(c.seed, raw)%tokenCacheShards]
+// locate returns raw's hash and the shard that holds it.
+func (c *tokenCache) locate(raw string) (uint64, *tokenShard) {
+	h := maphash.String(c.seed, raw)
+	return h, &c.shards[h%tokenCacheShards]
 }
 
 // get returns the verified claims of raw, or nil. They are shared with
 // every other request of the same token: read them, never modify them
 // (the middleware gives each request its own copy, see attach).
 func (c *tokenCache) get(raw string) *Claims {
-	s := c.shard(raw)
+	h, s := c.locate(raw)
 	s.mu.RLock()
-	cl := s.m[raw]
+	cl := s.m[h]
 	s.mu.RUnlock()
+	if cl == nil || cl.raw != raw {
+		return nil
+	}
 	return cl
 }
 
@@ -70,24 +79,27 @@ func (c *tokenCache) put(raw string, cl *Claims) {
 	if len(raw) > c.maxBytesP {
 		return
 	}
-	s := c.shard(raw)
+	h, s := c.locate(raw)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.m[raw]; ok {
-		return
+	if old, ok := s.m[h]; ok {
+		if old.raw == raw {
+			return
+		}
+		s.bytes -= len(old.raw) // another token of the same hash: replaced
+		delete(s.m, h)
 	}
 	for len(s.m) >= c.maxPer || s.bytes+len(raw) > c.maxBytesP {
-		for k := range s.m { // an arbitrary entry: map iteration order is random
-			s.bytes -= len(k)
+		for k, old := range s.m { // an arbitrary entry: map iteration order is random
+			s.bytes -= len(old.raw)
 			delete(s.m, k)
 			break
 		}
 	}
-	key := strings.Clone(raw) // not the request's header memory
 	stored := *cl
-	stored.raw = key
-	s.m[key] = &stored
-	s.bytes += len(key)
+	stored.raw = strings.Clone(raw) // not the request's header memory
+	s.m[h] = &stored
+	s.bytes += len(raw)
 }
 
 // len returns the number of cached tokens.
