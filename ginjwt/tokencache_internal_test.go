@@ -1,30 +1,34 @@
 package ginjwt
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
 
-// Two tokens of one 64-bit hash share a map slot: a look-up of one must
-// never answer the other's claims, and storing one replaces the other.
-func TestTokenCacheHashCollision(t *testing.T) {
+// The cache holds a copy of the claims, whose raw is a clone: neither the
+// parser's claims nor the request's header memory is shared with it.
+func TestTokenCacheStoresAPrivateCopy(t *testing.T) {
 	c := newTokenCache(64, 1<<20)
-	c.put("token.a.sig", &Claims{Scope: "a"})
+	header := "Bearer token.a.sig"
+	raw := header[len("Bearer "):]
+	cl := &Claims{Scope: "a", raw: raw}
+	c.put(raw, cl)
+	cl.Scope = "changed after put"
 
-	// Make "token.b.sig" collide with "token.a.sig": file a's entry under b's hash.
-	ha, sa := c.locate("token.a.sig")
-	hb, sb := c.locate("token.b.sig")
-	entry := sa.m[ha]
-	delete(sa.m, ha)
-	sa.bytes -= len(entry.raw)
-	sb.m[hb] = entry
-	sb.bytes += len(entry.raw)
-
-	if got := c.get("token.b.sig"); got != nil {
-		t.Fatalf("token b answered token a's claims (scope %q)", got.Scope)
+	got := c.get(strings.Clone(raw))
+	switch {
+	case got == nil:
+		t.Fatal("the token was not cached")
+	case got == cl || got.Scope != "a":
+		t.Fatalf("the cache shares the parser's claims (scope %q)", got.Scope)
+	case got.raw != raw || unsafe.StringData(got.raw) == unsafe.StringData(raw):
+		t.Fatal("the cached claims' raw is not a clone of the token")
 	}
-	c.put("token.b.sig", &Claims{Scope: "b"})
-	if got := c.get("token.b.sig"); got == nil || got.Scope != "b" {
-		t.Fatalf("token b after its put: %+v", got)
+	if c.len() != 1 {
+		t.Fatalf("len %d, want 1", c.len())
 	}
-	if c.len() != 1 || sb.bytes != len("token.b.sig") {
-		t.Fatalf("the colliding entry was not replaced: %d entries, %d bytes", c.len(), sb.bytes)
+	if newTokenCache(0, 1<<20) != nil {
+		t.Fatal("0 entries must turn the cache off (nil)")
 	}
 }
