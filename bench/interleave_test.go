@@ -3,7 +3,9 @@ package bench
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,6 +52,91 @@ func interleave(b *testing.B, parts ...part) {
 		slices.Sort(rounds[i])
 		med := rounds[i][len(rounds[i])/2]
 		b.ReportMetric(float64(med.Nanoseconds())/round, p.name+"-ns/op")
+		b.ReportMetric(allocs[i], p.name+"-allocs/op")
+	}
+}
+
+// parallelPart is one thing timed by interleaveParallel: worker returns
+// the operation of the w-th of the goroutines that run it at once, so that
+// each can keep state of its own (where it is in a set of keys, say).
+type parallelPart struct {
+	name   string
+	worker func(w int) func()
+}
+
+// parallelRound is how many operations each goroutine runs per round in
+// interleaveParallel: long enough that starting and joining the round
+// (an atomic store, then spinning on an atomic counter) is noise.
+const parallelRound = 1024
+
+// interleaveParallel is interleave with GOMAXPROCS goroutines running
+// each part at once, as b.RunParallel would, but the parts in alternating
+// rounds within one benchmark, so that the load of other processes falls
+// on every part alike. A round's time is from its start until the last
+// goroutine finishes, divided by all the operations of the round: the
+// time per operation of the whole machine, as with b.RunParallel. It
+// reports NAME-ns/op (the median of the rounds) and NAME-allocs/op (of
+// one goroutine's operation, counted before timing).
+func interleaveParallel(b *testing.B, parts ...parallelPart) {
+	b.Helper()
+	procs := runtime.GOMAXPROCS(0)
+	ops := make([][]func(), len(parts)) // by part, then worker
+	allocs := make([]float64, len(parts))
+	for i, p := range parts {
+		for w := range procs {
+			ops[i] = append(ops[i], p.worker(w))
+		}
+		allocs[i] = testing.AllocsPerRun(200, p.worker(procs))
+	}
+
+	// Round g (from 1) runs part (g-1)%len(parts); the helpers wait for g
+	// to change by spinning, then each adds 1 to done.
+	var gen, done atomic.Int64
+	var stop atomic.Bool
+	for w := 1; w < procs; w++ {
+		go func() {
+			seen := int64(0)
+			for {
+				g := gen.Load()
+				if g == seen {
+					if stop.Load() {
+						return
+					}
+					runtime.Gosched()
+					continue
+				}
+				seen = g
+				op := ops[(g-1)%int64(len(parts))][w]
+				for range parallelRound {
+					op()
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	defer stop.Store(true)
+
+	rounds := make([][]time.Duration, len(parts))
+	var g int64
+	for b.Loop() {
+		for i := range parts {
+			g++
+			start := time.Now()
+			gen.Store(g)
+			op := ops[i][0]
+			for range parallelRound {
+				op()
+			}
+			for done.Load() < g*int64(procs-1) {
+				runtime.Gosched()
+			}
+			rounds[i] = append(rounds[i], time.Since(start))
+		}
+	}
+	for i, p := range parts {
+		slices.Sort(rounds[i])
+		med := rounds[i][len(rounds[i])/2]
+		b.ReportMetric(float64(med.Nanoseconds())/float64(parallelRound*procs), p.name+"-ns/op")
 		b.ReportMetric(allocs[i], p.name+"-allocs/op")
 	}
 }
