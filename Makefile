@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-scale load rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-caches bench-scale load rss soak soak-postgres lint fmt
 
 run:
 	$(GO) run ./example
@@ -45,6 +45,17 @@ bench-chart:
 # 1–2 minutes; not part of make bench).
 bench-flood:
 	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkFlood$$' -benchtime 1x -timeout 30m . | tee flood.out
+
+# ginjwt's token cache against otter, golang-lru (2Q) and ristretto, all
+# bounded to 100k tokens: hot look-ups from every core, inserts into a
+# full cache, and a hot and a warm set's look-ups while 1M distinct tokens
+# flood each cache (2–4 minutes with CACHES_COUNT=5), then one table
+# per part with the medians.
+CACHES_COUNT ?= 5
+
+bench-caches:
+	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkTokenCaches$$' -benchtime 1s -count $(CACHES_COUNT) -timeout 30m . | tee caches.out
+	cd bench && $(GO) run ./cmd/ratios caches.out
 
 # The cold session check and user look-up on PostgreSQL with 1k vs 1M
 # session rows (filled in bulk by the benchmark's set-up, about a minute),

@@ -138,6 +138,10 @@ func report(w io.Writer, runs []benchfmt.Run) {
 	for _, name := range names {
 		ms := byName[name]
 		fmt.Fprintf(w, "### %s (%d runs)\n\n", name, len(ms))
+		if sub, ok := strings.CutPrefix(name, "TokenCaches/"); ok {
+			cacheTable(w, ms, cacheColumns[sub])
+			continue
+		}
 		parts(w, ms)
 		switch {
 		case name == "SideBySide":
@@ -152,6 +156,103 @@ func report(w io.Writer, runs []benchfmt.Run) {
 			targets(w, ms, flood)
 		}
 	}
+}
+
+// A cache column of BenchmarkTokenCaches: f reads one run's value for
+// one cache, whose metrics are named CACHE-ns/op, CACHE-hit-%, ....
+type cacheColumn struct {
+	title  string
+	f      func(m map[string]float64, cache string) (float64, bool)
+	format string
+	spread bool // print min – max too
+}
+
+// metric is the cache's own metric NAME-unit.
+func metric(unit string) func(map[string]float64, string) (float64, bool) {
+	return func(m map[string]float64, cache string) (float64, bool) {
+		v, ok := m[cache+"-"+unit]
+		return v, ok
+	}
+}
+
+// vsOurs is the cache's metric over ginjwt's own cache's, in one run.
+func vsOurs(unit string) func(map[string]float64, string) (float64, bool) {
+	return func(m map[string]float64, cache string) (float64, bool) {
+		v, ok1 := m[cache+"-"+unit]
+		o, ok2 := m["ours-"+unit]
+		return v / o, ok1 && ok2 && o > 0
+	}
+}
+
+var (
+	nsCol     = cacheColumn{title: "ns/op", f: metric("ns/op"), format: "%.0f", spread: true}
+	vsOursCol = cacheColumn{title: "/ ours", f: vsOurs("ns/op"), format: "%.2f", spread: true}
+	allocsCol = cacheColumn{title: "allocs/op", f: metric("allocs/op"), format: "%.0f"}
+)
+
+var cacheColumns = map[string][]cacheColumn{
+	"hot":    {nsCol, vsOursCol, allocsCol, {title: "hit %", f: metric("hit-%"), format: "%.2f"}},
+	"insert": {nsCol, vsOursCol, allocsCol},
+	"flood": {
+		{title: "full ns/op", f: metric("full-ns/op"), format: "%.0f", spread: true},
+		{title: "evicting ns/op", f: metric("ns/op"), format: "%.0f", spread: true},
+		{title: "evicting / ours", f: vsOurs("ns/op"), format: "%.2f", spread: true},
+		{title: "evicting / full", f: func(m map[string]float64, c string) (float64, bool) {
+			e, ok1 := m[c+"-ns/op"]
+			f, ok2 := m[c+"-full-ns/op"]
+			return e / f, ok1 && ok2 && f > 0
+		}, format: "%.2f"},
+		{title: "p99 ns/op", f: metric("p99-ns/op"), format: "%.0f", spread: true},
+		{title: "hot hit %", f: metric("hot-hit-%"), format: "%.3f"},
+		{title: "warm hit %", f: metric("warm-hit-%"), format: "%.1f", spread: true},
+		{title: "hot hit % after", f: metric("after-hit-%"), format: "%.1f"},
+		{title: "flood ns/token", f: metric("flood-ns/token"), format: "%.0f"},
+		allocsCol,
+	},
+}
+
+// cacheTable prints one row per cache of a TokenCaches benchmark, ours
+// first, each cell the median over the runs (and its spread).
+func cacheTable(w io.Writer, ms []map[string]float64, cols []cacheColumn) {
+	var caches []string
+	for k := range ms[0] {
+		if c, ok := strings.CutSuffix(k, "-ns/op"); ok && !strings.Contains(c, "-") && c != "ours" {
+			caches = append(caches, c)
+		}
+	}
+	slices.Sort(caches)
+	if _, ok := ms[0]["ours-ns/op"]; ok {
+		caches = append([]string{"ours"}, caches...)
+	}
+	if len(caches) == 0 || len(cols) == 0 {
+		parts(w, ms)
+		return
+	}
+	fmt.Fprint(w, "| cache |")
+	for _, c := range cols {
+		fmt.Fprintf(w, " %s |", c.title)
+	}
+	fmt.Fprint(w, "\n|---|")
+	fmt.Fprint(w, strings.Repeat("---:|", len(cols)))
+	fmt.Fprintln(w)
+	for _, cache := range caches {
+		fmt.Fprintf(w, "| %s |", cache)
+		for _, c := range cols {
+			vs := collect(ms, func(m map[string]float64) (float64, bool) { return c.f(m, cache) })
+			if len(vs) == 0 {
+				fmt.Fprint(w, " |")
+				continue
+			}
+			med, lo, hi := stats(vs)
+			cell := fmt.Sprintf(c.format, med)
+			if c.spread && len(vs) > 1 {
+				cell += fmt.Sprintf(" ("+c.format+" – "+c.format+")", lo, hi)
+			}
+			fmt.Fprintf(w, " %s |", cell)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
 }
 
 // parts prints the median time and allocations of each part.
