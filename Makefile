@@ -92,7 +92,7 @@ soak-postgres:
 
 # The typed client of the example's OpenAPI document that
 # example/openapi_client_test.go drives: the document GET /openapi.json
-# serves in header mode, copied to example/internal/oapiclient/openapi.json,
+# serves in header mode, copied to internal/oapiclient/openapi.json,
 # and oapi-codegen v2.8.2's client.gen.go of it. make test fails when
 # either is stale; this rewrites both.
 openapi-client:
