@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-caches bench-scale load rss soak soak-postgres lint fmt
+.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-caches bench-scale load rss soak soak-postgres lint fmt openapi-client openapi-swag
 
 run:
 	$(GO) run ./example
@@ -100,6 +100,19 @@ soak:
 soak-postgres:
 	bash scripts/ensure-postgres.sh
 	$(MAKE) soak SOAK_DB='$(SOAK_POSTGRES)'
+
+# The typed client of the example's OpenAPI document that
+# example/openapi_client_test.go drives: the document GET /openapi.json
+# serves in header mode, copied to internal/oapiclient/openapi.json,
+# and oapi-codegen v2.8.2's client.gen.go of it. make test fails when
+# either is stale; this rewrites both.
+openapi-client:
+	$(GO) test ./example/ -run '^TestGeneratedClientIsCurrent$$' -count=1 -update
+
+# example/swagdemo/docs/swagger.json from the demo's swag annotations
+# (swag v1.16.6, JSON only); make test fails when it is stale.
+openapi-swag:
+	$(GO) test ./example/swagdemo/ -run '^TestSwaggerIsCurrent$$' -count=1 -update
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi

@@ -92,7 +92,7 @@ func exampleOpenAPI(authPart map[string]any, cookies, mail bool) map[string]any 
 						"type": "object", "required": []any{"keys"},
 						"properties": map[string]any{"keys": map[string]any{"type": "array", "items": map[string]any{
 							"type": "object", "required": []any{"kty", "kid", "alg", "use"},
-							"properties": map[string]any{"kty": str, "kid": str, "alg": str, "use": map[string]any{"const": "sig"}},
+							"properties": map[string]any{"kty": str, "kid": str, "alg": str, "use": map[string]any{"type": "string", "const": "sig"}},
 						}}},
 					}}},
 				},

@@ -45,7 +45,7 @@ const minRSABits = 2048
 // algorithms maps every supported "alg" to its definition. PS* use ginjwt's
 // own method, which verifies with the salt length fixed to the hash length
 // (RFC 7518 §3.5), not golang-jwt's, which accepts any salt length; it is
-// substituted per token by the keyfunc, never registered globally.
+// used through the key's algorithm, never registered globally.
 var algorithms = map[string]*algorithm{
 	"HS256": {name: "HS256", kind: kindHMAC, method: jwt.SigningMethodHS256, minKey: 32},
 	"HS384": {name: "HS384", kind: kindHMAC, method: jwt.SigningMethodHS384, minKey: 48},

@@ -38,63 +38,71 @@ var claimBit = map[string]uint16{
 // under case folding. Custom claims are left for [Claims.Decode].
 func (c *Claims) UnmarshalJSON(b []byte) error {
 	*c = Claims{}
-	sc := scanner{b: b}
-	sc.space()
-	if !sc.eat('{') {
-		return claimsErr("the claim set is not a JSON object")
-	}
 	var seen uint16
 	var others []string // names of custom claims, for duplicates
-	sc.space()
-	if sc.eat('}') {
-		return nil
-	}
-	for {
-		sc.space()
-		name, err := sc.str()
-		if err != nil {
-			return err
-		}
-		sc.space()
-		if !sc.eat(':') {
-			return claimsErr("expected ':'")
-		}
-		sc.space()
-		start := sc.i
-		if err := sc.skip(); err != nil {
-			return err
-		}
-		val := b[start:sc.i]
+	return eachMember(b, "claim set", func(name string, val []byte) error {
 		if bit, ok := claimBit[name]; ok {
 			if seen&bit != 0 {
 				return claimsErr("duplicate claim " + strconv.Quote(name))
 			}
 			seen |= bit
-			if err := c.setRegistered(name, val); err != nil {
+			return c.setRegistered(name, val)
+		}
+		if r := reservedFold(name); r != "" {
+			return claimsErr("claim " + strconv.Quote(name) + " differs from " + strconv.Quote(r) + " only in case")
+		}
+		for _, o := range others {
+			if o == name {
+				return claimsErr("duplicate claim " + strconv.Quote(name))
+			}
+		}
+		others = append(others, name)
+		return nil
+	})
+}
+
+// eachMember walks the JSON object b (what names it, for errors) and calls
+// fn with each member's name and raw value, in order. It checks the whole
+// text, so that it needs no other JSON pass: the object's syntax, every
+// value (see skip) and that nothing follows the object.
+func eachMember(b []byte, what string, fn func(name string, val []byte) error) error {
+	sc := scanner{b: b}
+	sc.space()
+	if !sc.eat('{') {
+		return claimsErr("the " + what + " is not a JSON object")
+	}
+	sc.space()
+	if !sc.eat('}') {
+		for {
+			sc.space()
+			name, err := sc.str()
+			if err != nil {
 				return err
 			}
-		} else {
-			if r := reservedFold(name); r != "" {
-				return claimsErr("claim " + strconv.Quote(name) + " differs from " + strconv.Quote(r) + " only in case")
+			sc.space()
+			if !sc.eat(':') {
+				return claimsErr("expected ':'")
 			}
-			for _, o := range others {
-				if o == name {
-					return claimsErr("duplicate claim " + strconv.Quote(name))
-				}
+			sc.space()
+			start := sc.i
+			if err := sc.skip(); err != nil {
+				return err
 			}
-			others = append(others, name)
-		}
-		sc.space()
-		if sc.eat('}') {
-			break
-		}
-		if !sc.eat(',') {
-			return claimsErr("expected ',' or '}'")
+			if err := fn(name, b[start:sc.i]); err != nil {
+				return err
+			}
+			sc.space()
+			if sc.eat('}') {
+				break
+			}
+			if !sc.eat(',') {
+				return claimsErr("expected ',' or '}'")
+			}
 		}
 	}
 	sc.space()
 	if sc.i != len(b) {
-		return claimsErr("data after the claim set")
+		return claimsErr("data after the " + what)
 	}
 	return nil
 }
@@ -149,7 +157,7 @@ func (c *Claims) setRegistered(name string, val []byte) error {
 // numericDate decodes a JSON number of seconds (RFC 7519 NumericDate), as
 // golang-jwt does, but refuses anything that is not a number.
 func numericDate(val []byte) (*jwt.NumericDate, error) {
-	if len(val) == 0 || (val[0] != '-' && (val[0] < '0' || val[0] > '9')) {
+	if !jsonNumber(val) {
 		return nil, errClaims
 	}
 	f, err := strconv.ParseFloat(string(val), 64)
@@ -160,9 +168,8 @@ func numericDate(val []byte) (*jwt.NumericDate, error) {
 	return jwt.NewNumericDate(time.Unix(int64(whole), int64(frac*1e9))), nil
 }
 
-// scanner walks JSON text. golang-jwt has already checked that the text is
-// valid JSON, but every step still checks what it reads, so that a caller
-// that did not cannot make it misbehave.
+// scanner walks JSON text and checks what it reads: it is the only JSON
+// pass over a token's header and claims (see jws.go).
 type scanner struct {
 	b []byte
 	i int
@@ -221,11 +228,15 @@ func (s *scanner) str() (string, error) {
 	return "", claimsErr("unterminated string")
 }
 
-// skip moves past one JSON value of any kind.
+// skip moves past one JSON value of any kind, and checks it: a string
+// (str), a number (jsonNumber), true, false or null; an object or array is
+// delimited here and checked by encoding/json (custom claims seldom have
+// one).
 func (s *scanner) skip() error {
 	if s.i >= len(s.b) {
 		return claimsErr("expected a value")
 	}
+	start := s.i
 	switch s.b[s.i] {
 	case '"':
 		_, err := s.str()
@@ -246,17 +257,61 @@ func (s *scanner) skip() error {
 			}
 			s.i++
 			if depth == 0 {
+				if !json.Valid(s.b[start:s.i]) {
+					return claimsErr("malformed JSON value")
+				}
 				return nil
 			}
 		}
 		return claimsErr("unterminated value")
 	}
-	start := s.i
 	for s.i < len(s.b) && !strings.ContainsRune(",}] \t\n\r", rune(s.b[s.i])) {
 		s.i++
 	}
-	if s.i == start {
+	switch v := s.b[start:s.i]; {
+	case string(v) == "true", string(v) == "false", string(v) == "null", jsonNumber(v):
+		return nil
+	case len(v) == 0:
 		return claimsErr("expected a value")
 	}
-	return nil
+	return claimsErr("malformed JSON value")
+}
+
+// jsonNumber reports whether v is a JSON number (RFC 8259 §6):
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func jsonNumber(v []byte) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(v) && '0' <= v[i] && v[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(v) && v[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(v)
 }

@@ -51,5 +51,5 @@ func ExampleNewKeySet() {
 	// 200 public, max-age=300
 	// {"keys":[{"kty":"OKP","kid":"kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k","use":"sig","alg":"EdDSA","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}
 	// old token after rotation: true epoch 1
-	// after removal: token is unverifiable: error while executing keyfunc: ginjwt: unknown key id
+	// after removal: token is unverifiable: ginjwt: unknown key id
 }

@@ -71,6 +71,10 @@ func (r *Rejection) Is(target error) bool { return target == ErrRejected }
 
 // Reject returns the error a hook returns to refuse a request with a
 // status (a 4xx; anything else becomes 403) and a message safe to show.
+// A 401 is answered with the challenge "WWW-Authenticate: Bearer"; a 429
+// without Retry-After, which [Auth.OpenAPI] therefore does not promise on
+// the routes the hook can refuse. The document's "default" answer covers
+// statuses the route does not otherwise give.
 func Reject(status int, message string) error {
 	if status < 400 || status > 499 {
 		status = http.StatusForbidden

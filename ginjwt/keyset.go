@@ -139,17 +139,23 @@ func (s KeySet) JWKS() []byte {
 
 // pick returns the key that verifies a token with header alg and kid.
 func (s *keySet) pick(alg string, kid any, hasKid bool) (*Key, error) {
+	name, isStr := kid.(string)
+	return s.pickKid(alg, name, hasKid, isStr)
+}
+
+// pickKid is pick for a kid read as a string (kidStr false: the kid is
+// present but not a JSON string, and names no key).
+func (s *keySet) pickKid(alg, kid string, hasKid, kidStr bool) (*Key, error) {
 	if !hasKid {
 		if k := s.single[alg]; k != nil {
 			return k, nil
 		}
 		return nil, ErrUnknownKey // no kid, and not exactly one key of alg
 	}
-	name, ok := kid.(string)
-	if !ok {
+	if !kidStr {
 		return nil, ErrUnknownKey
 	}
-	k := s.byKid[name]
+	k := s.byKid[kid]
 	switch {
 	case k == nil:
 		return nil, ErrUnknownKey

@@ -317,11 +317,30 @@ func (d *apiDoc[U]) op(id, summary string, kind int, security []any, body map[st
 	if kind == public && d.a.set.cookies != nil && body != nil {
 		errs = append(errs, http.StatusUnsupportedMediaType)
 	}
+	hooked := d.decides(id, kind)
 	for _, status := range errs {
-		responses[strconv.Itoa(status)] = d.errorResponse(status, kind)
+		responses[strconv.Itoa(status)] = d.errorResponse(status, kind, hooked)
 	}
+	// A hook's Reject picks its own 4xx, which the list above may not
+	// have: every other status still carries the error body.
+	responses["default"] = d.errorResponse(0, kind, hooked)
 	o["responses"] = responses
 	return o
+}
+
+// decides reports whether a decision hook of the configuration can
+// refuse the operation id with a status of its choosing: BeforeSignup at
+// signup, CanSignIn at sign-in, refresh and on every route that takes an
+// access token.
+func (d *apiDoc[U]) decides(id string, kind int) bool {
+	h := d.a.cfg.Hooks
+	switch {
+	case id == "signUp":
+		return h.BeforeSignup != nil
+	case id == "signIn", id == "refresh", kind == token:
+		return h.CanSignIn != nil
+	}
+	return false
 }
 
 // tokenSecurity: the bearer token, or in cookie mode the access cookie
@@ -348,9 +367,13 @@ var errorDescriptions = map[int]string{
 	415: "Cookie mode: a body that is not application/json",
 	429: "Too many failed attempts; retry after Retry-After seconds",
 	503: "A store is unreachable or the server is overloaded",
+	0:   "Any other error status, such as a hook's refusal (ginjwt.Reject) with a status of its choosing",
 }
 
-func (d *apiDoc[U]) errorResponse(status, kind int) map[string]any {
+// errorResponse is the answer of an error status (0: the default
+// response) of an operation of kind; hooked says a decision hook may
+// refuse the operation.
+func (d *apiDoc[U]) errorResponse(status, kind int, hooked bool) map[string]any {
 	es := d.a.errorSchema()
 	r := map[string]any{
 		"description": errorDescriptions[status],
@@ -365,7 +388,9 @@ func (d *apiDoc[U]) errorResponse(status, kind int) map[string]any {
 			"schema":      map[string]any{"type": "string"},
 		}
 	case status == http.StatusTooManyRequests:
-		headers["Retry-After"] = retryAfter(true)
+		// The throttle always says when to retry; a hook's Reject(429)
+		// cannot.
+		headers["Retry-After"] = retryAfter(!hooked)
 	case status == http.StatusServiceUnavailable:
 		headers["Retry-After"] = retryAfter(false)
 	}

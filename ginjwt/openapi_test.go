@@ -31,6 +31,19 @@ func loadOpenAPI(t *testing.T, parts ...map[string]any) (*openapi3.T, map[string
 	return loaded, plain
 }
 
+// assertDefaultAnswers checks that every operation of doc has a default
+// answer, for the statuses a hook's refusal may choose.
+func assertDefaultAnswers(t *testing.T, doc *openapi3.T) {
+	t.Helper()
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if assert.NotNil(t, op.Responses.Default(), "%s %s has no default answer", method, path) {
+				assert.Contains(t, op.Responses.Default().Value.Content, "application/json")
+			}
+		}
+	}
+}
+
 func mountAt(t *testing.T, cfg ginjwt.Config[memstore.User], base string) *ginjwt.Auth[memstore.User] {
 	t.Helper()
 	r := gin.New()
@@ -53,6 +66,7 @@ func TestOpenAPIDefaults(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 9, doc.Paths.Len(), "no account-email routes without Config.Mail")
+	assertDefaultAnswers(t, doc)
 	assert.Nil(t, doc.Paths.Find("/auth/verify"))
 
 	// The user object is U's JSON form: no hash, the contract's fields.
@@ -123,6 +137,7 @@ func TestOpenAPICookieMode(t *testing.T) {
 	assert.Contains(t, (*logoutAll.Security)[1], "AuthCSRFHeader")
 	me := doc.Paths.Find("/auth/me").Get
 	assert.NotContains(t, (*me.Security)[1], "AuthCSRFHeader", "GET needs no CSRF token")
+	assertDefaultAnswers(t, doc)
 }
 
 type openapiSignup struct {
@@ -181,4 +196,6 @@ func TestOpenAPIMailRoutesAndMerge(t *testing.T) {
 		assert.NotNil(t, doc.Paths.Find(p), p)
 	}
 	assert.Equal(t, 14, doc.Paths.Len())
+	doc.Paths.Delete("/") // the application's, without a default answer
+	assertDefaultAnswers(t, doc)
 }

@@ -13,8 +13,7 @@ import (
 // the same hash, and a salt exactly as long as the hash output, both when
 // signing and when verifying. golang-jwt's PS* methods verify with any salt
 // length (Wycheproof tc281–tc286 pass them), and its registry is global, so
-// ginjwt keeps this method to itself and puts it on each PS* token from the
-// keyfunc.
+// ginjwt keeps this method to itself: a PS* key verifies with it (jws.go).
 type pssMethod struct {
 	name string
 	hash crypto.Hash

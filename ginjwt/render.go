@@ -114,9 +114,14 @@ func (a *Auth[U]) fail(c *gin.Context, status int, err error, detail string) {
 }
 
 // abortHook answers the error of a decision hook (BeforeSignup,
-// CanSignIn): its rejection, or 503 for any other error.
+// CanSignIn): its rejection, or 503 for any other error. A 401 carries
+// the plain Bearer challenge, which every 401 must have (RFC 9110
+// §15.5.2) and the OpenAPI document promises on the token routes.
 func (a *Auth[U]) abortHook(c *gin.Context, err error) {
 	if status, msg, ok := rejection(err); ok {
+		if status == http.StatusUnauthorized {
+			c.Header("WWW-Authenticate", "Bearer")
+		}
 		a.fail(c, status, err, msg)
 		return
 	}

@@ -35,11 +35,10 @@ type tokens struct {
 // keyring is one immutable key set with the parser that verifies its
 // tokens: what the request path reads through one atomic load.
 type keyring struct {
-	set     KeySet
-	epoch   uint64
-	parser  *jwt.Parser
-	keyfunc jwt.Keyfunc // ring.checkHeader, bound once
-	cache   *tokenCache // tokens verified under this set; nil when off
+	set       KeySet
+	epoch     uint64
+	validator *jwt.Validator // golang-jwt's claim checks, with ParserOptions
+	cache     *tokenCache    // tokens verified under this set; nil when off
 }
 
 func newTokens(ks KeySet, iss, aud string, s settings, sessions bool) *tokens {
@@ -61,19 +60,18 @@ func (t *tokens) swap(ks KeySet) uint64 {
 	if old := t.ring.Load(); old != nil {
 		r.epoch = old.epoch + 1
 	}
-	r.parser = jwt.NewParser(parserOptions(ks.s.algs, t.issuer, t.audience, t.leeway, t.now)...)
-	r.keyfunc = r.checkHeader
+	r.validator = jwt.NewValidator(parserOptions(ks.s.algs, t.issuer, t.audience, t.leeway, t.now)...)
 	t.ring.Store(r)
 	return r.epoch
 }
 
-// ParserOptions are the golang-jwt parser options ginjwt verifies access
-// tokens with: the algorithm pinned, exp required, iat checked, iss and aud
+// ParserOptions are the golang-jwt options ginjwt verifies access tokens
+// with: the algorithm pinned, exp required, iat checked, iss and aud
 // enforced when set, the leeway (0 is the default, 30s; [NoLeeway] is
-// none, as in Config.Leeway), and strict base64. They are exported so
-// that other verifiers (and the benchmarks) can use exactly the same ones.
-// (With a key set of several algorithms, ginjwt allows each of them here
-// and pins each key's own in its keyfunc.)
+// none, as in Config.Leeway), and strict base64. ginjwt checks claims
+// with golang-jwt's validator built from them (see jws.go for the rest);
+// they are exported so that other verifiers using golang-jwt's parser
+// (and the benchmarks) can use exactly the same ones.
 func ParserOptions(alg, issuer, audience string, leeway time.Duration, now func() time.Time) []jwt.ParserOption {
 	// The same meaning as Config.Leeway: zero is the default, negative
 	// (NoLeeway) is none.
@@ -104,29 +102,6 @@ func parserOptions(algs []string, issuer, audience string, leeway time.Duration,
 		opts = append(opts, jwt.WithTimeFunc(now))
 	}
 	return opts
-}
-
-// checkHeader is the keyfunc: golang-jwt calls it after decoding the header
-// and checking that alg is one of the set's, and before checking the
-// signature, so the checks it lacks come first. The key is chosen by kid
-// alone (jku, x5u, jwk and x5c are never looked at), the token's alg must
-// be the one pinned for that key, and the key's own method replaces the one
-// golang-jwt looked up by name (for PS*, ginjwt's fixed-salt PSS).
-func (r *keyring) checkHeader(tok *jwt.Token) (any, error) {
-	typ, _ := tok.Header["typ"].(string)
-	if !strings.EqualFold(typ, AccessTokenType) && !strings.EqualFold(typ, "application/"+AccessTokenType) {
-		return nil, ErrTokenType
-	}
-	if _, ok := tok.Header["crit"]; ok {
-		return nil, ErrCritHeader
-	}
-	kid, hasKid := tok.Header["kid"]
-	k, err := r.set.s.pick(tok.Method.Alg(), kid, hasKid)
-	if err != nil {
-		return nil, err
-	}
-	tok.Method = k.alg.method
-	return k.verifyKey(), nil
 }
 
 // parse verifies a compact access token and returns its claims, the
@@ -160,7 +135,7 @@ func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 		return nil, errTokenMalformed("a character outside base64url and '.'")
 	}
 	claims := &Claims{}
-	if _, err := r.parser.ParseWithClaims(raw, claims, r.keyfunc); err != nil {
+	if err := r.verify(raw, claims); err != nil { // jws.go
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			return nil, invalid(ErrTokenExpired, err)
 		}
