@@ -6,7 +6,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-caches bench-scale load rss soak soak-postgres lint fmt openapi-client openapi-swag
+.PHONY: run test test-short bench bench-chart bench-pkg bench-flood bench-caches bench-scale bench-scale-mongo load rss soak soak-postgres lint fmt openapi-client openapi-swag
 
 run:
 	$(GO) run ./example
@@ -64,6 +64,18 @@ bench-scale:
 	bash scripts/ensure-postgres.sh
 	cd bench && $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 3s -count 1 -timeout 30m . | tee scale.out
 	cd bench && $(GO) run ./cmd/ratios scale.out
+
+# The same on MongoDB: the server of MONGODB_URI, or else the FerretDB
+# v1.24.2 (SQLite backend) that the MongoDB tests build, whose figures are
+# FerretDB's. 1k vs 1M sessions on MongoDB, 500k on FerretDB (which
+# inserts too slowly to fill 1M in a few minutes), SCALE_MONGO_ROWS if
+# set; inserted in batches by the benchmark's set-up; then the server's
+# explain of the store's queries. See docs/benchmarks.md for run times.
+SCALE_MONGO_ROWS ?=
+
+bench-scale-mongo:
+	cd bench && SCALE_MONGO_ROWS='$(SCALE_MONGO_ROWS)' $(GO) test -run '^$$' -bench '^BenchmarkScaleMongo$$' -benchtime 3s -count 1 -timeout 60m . | tee scale-mongo.out
+	cd bench && $(GO) run ./cmd/ratios scale-mongo.out
 
 # Throughput of the example server under wrk on loopback, on SQLite and
 # PostgreSQL: public vs protected route (req/s, p50/p99, errors, ratio),

@@ -26,7 +26,7 @@ const round = 32
 // interleave times the parts in alternating rounds within one benchmark and
 // reports, for each, NAME-ns/op, the median over the rounds of the time
 // per operation, and NAME-allocs/op (counted once, before timing, with
-// testing.AllocsPerRun). The median of rounds, not the total: on a shared
+// testing.AllocsPerRun, see allocRuns). The median of rounds, not the total: on a shared
 // machine a round during which the process was descheduled is an outlier
 // that would otherwise land on whichever part it hit. One iteration of the
 // benchmark is one round of every part, so its own ns/op means nothing by
@@ -36,7 +36,7 @@ func interleave(b *testing.B, parts ...part) {
 	b.Helper()
 	allocs := make([]float64, len(parts))
 	for i, p := range parts {
-		allocs[i] = testing.AllocsPerRun(200, p.op)
+		allocs[i] = testing.AllocsPerRun(allocRuns(p.op), p.op)
 	}
 	rounds := make([][]time.Duration, len(parts))
 	for b.Loop() {
@@ -54,6 +54,18 @@ func interleave(b *testing.B, parts ...part) {
 		b.ReportMetric(float64(med.Nanoseconds())/round, p.name+"-ns/op")
 		b.ReportMetric(allocs[i], p.name+"-allocs/op")
 	}
+}
+
+// allocRuns is how many runs of op testing.AllocsPerRun averages: 200,
+// or, for an op so slow that 200 runs would take minutes (a look-up that
+// scans a large collection, in BenchmarkScaleMongo on FerretDB), as many
+// as fit in about two seconds, and at least 10. It runs op once to time
+// it.
+func allocRuns(op func()) int {
+	start := time.Now()
+	op()
+	runs := 2 * time.Second / max(time.Since(start), time.Nanosecond)
+	return int(min(200, max(10, runs)))
 }
 
 // parallelPart is one thing timed by interleaveParallel: worker returns
