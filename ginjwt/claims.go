@@ -25,6 +25,10 @@ type Claims struct {
 	Scope string `json:"scope,omitempty"`
 
 	raw string // the compact token, kept for Decode
+
+	// On claims in the token cache: the Unix nanoseconds from which and
+	// until which the token is live, with the leeway (tokenCache.put).
+	liveFrom, liveUntil int64
 }
 
 // Decode unmarshals the token's whole claim set into v (a pointer to a

@@ -125,7 +125,7 @@ func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 	if r.cache != nil {
 		// A cached token passed every check below when it was stored.
 		if claims := r.cache.get(raw); claims != nil {
-			if err := claims.current(now, t.leeway); err != nil {
+			if err := claims.live(now.UnixNano()); err != nil {
 				return nil, err
 			}
 			return claims, nil
@@ -151,7 +151,7 @@ func (t *tokens) parseAt(raw string, now time.Time) (*Claims, error) {
 	}
 	claims.raw = raw
 	if r.cache != nil {
-		r.cache.put(raw, claims)
+		r.cache.put(raw, claims, t.leeway)
 	}
 	return claims, nil
 }

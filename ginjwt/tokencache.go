@@ -1,8 +1,11 @@
 package ginjwt
 
 import (
+	"math"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/ginjwt/ginjwt/internal/tokencache"
 )
@@ -35,10 +38,20 @@ func (c *tokenCache) get(raw string) *Claims {
 
 // put stores the claims of a token that has just passed verification: a
 // copy, immutable from now on, whose raw is the cache's key, a clone of
-// raw rather than the request's header memory.
-func (c *tokenCache) put(raw string, cl *Claims) {
+// raw rather than the request's header memory, and which carries its
+// lifetime bounds with the leeway for the hits to check (live).
+func (c *tokenCache) put(raw string, cl *Claims, leeway time.Duration) {
 	stored := *cl
 	stored.raw = strings.Clone(raw)
+	stored.liveFrom, stored.liveUntil = math.MinInt64, math.MinInt64 // no exp: never live
+	if cl.ExpiresAt != nil {
+		stored.liveUntil = unixNano(cl.ExpiresAt.Add(leeway))
+	}
+	for _, t := range []*jwt.NumericDate{cl.NotBefore, cl.IssuedAt} {
+		if t != nil {
+			stored.liveFrom = max(stored.liveFrom, unixNano(t.Add(-leeway)))
+		}
+	}
 	(*tokencache.Cache[Claims])(c).Put(stored.raw, &stored)
 }
 
@@ -47,19 +60,29 @@ func (c *tokenCache) len() int {
 	return (*tokencache.Cache[Claims])(c).Len()
 }
 
-// current checks the lifetimes of cached claims at now, as the parser
-// does: exp required and not passed, nbf and iat not in the future, each
-// with the leeway.
-func (cl *Claims) current(now time.Time, leeway time.Duration) error {
+// live checks the lifetime of cached claims at now (Unix nanoseconds),
+// as the validator did when they were stored: exp not passed, nbf and iat
+// not in the future, each with the leeway (the bounds put computed).
+func (cl *Claims) live(now int64) error {
 	switch {
-	case cl.ExpiresAt == nil:
-		return errTokenMalformed("exp is missing")
-	case !now.Before(cl.ExpiresAt.Add(leeway)):
+	case now >= cl.liveUntil:
 		return invalid(ErrTokenExpired, nil)
-	case cl.NotBefore != nil && now.Before(cl.NotBefore.Add(-leeway)):
+	case now < cl.liveFrom:
 		return errTokenMalformed("token is not valid yet")
-	case cl.IssuedAt != nil && now.Before(cl.IssuedAt.Add(-leeway)):
-		return errTokenMalformed("token used before issued")
 	}
 	return nil
 }
+
+// unixNano is t.UnixNano, saturated at the ends of int64 (a NumericDate
+// can be centuries away, where UnixNano is undefined).
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minNano):
+		return math.MinInt64
+	case t.After(maxNano):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+var minNano, maxNano = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
