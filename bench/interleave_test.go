@@ -23,10 +23,17 @@ type part struct {
 // other processes' load fall on every part alike.
 const round = 32
 
+// warmup is how many operations of a part run, untimed, at the start of
+// each of its rounds: the caches the previous part left behind (a cold
+// public-key verification walks far more code and data than a warm
+// request) are then not charged to this part's first operations.
+const warmup = 4
+
 // interleave times the parts in alternating rounds within one benchmark and
 // reports, for each, NAME-ns/op, the median over the rounds of the time
 // per operation, and NAME-allocs/op (counted once, before timing, with
-// testing.AllocsPerRun, see allocRuns). The median of rounds, not the total: on a shared
+// testing.AllocsPerRun, see allocRuns). Each round starts with warmup
+// untimed operations. The median of rounds, not the total: on a shared
 // machine a round during which the process was descheduled is an outlier
 // that would otherwise land on whichever part it hit. One iteration of the
 // benchmark is one round of every part, so its own ns/op means nothing by
@@ -41,6 +48,9 @@ func interleave(b *testing.B, parts ...part) {
 	rounds := make([][]time.Duration, len(parts))
 	for b.Loop() {
 		for i, p := range parts {
+			for range warmup {
+				p.op()
+			}
 			start := time.Now()
 			for range round {
 				p.op()
