@@ -104,7 +104,14 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 	}
 	// The OpenAPI document of every route above and below, from the
 	// configuration as mounted (openapi.go).
-	openapi, err := serveOpenAPI(exampleOpenAPI(auth.OpenAPI(), cfg.Cookies != nil, cfg.Mail != nil))
+	bench, err := benchRoutes(opts.Lookup) // benchroutes.go
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if bench {
+		r.GET("/bench/hello", hello)
+	}
+	openapi, err := serveOpenAPI(exampleOpenAPI(auth.OpenAPI(), cfg.Cookies != nil, cfg.Mail != nil, bench))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -118,6 +125,9 @@ func build[U ginjwt.User](opts appOptions, users ginjwt.UserStore[U], sessions g
 		u, _ := ginjwt.CurrentUser[U](c)
 		c.JSON(http.StatusOK, gin.H{"message": "Welcome, staff member", "id": u.Subject()})
 	})
+	if bench {
+		api.GET("/hello", hello)
+	}
 	// Close drains the account-mail queue, so that a mail accepted before
 	// a shutdown is still sent.
 	closeAuth := func() {

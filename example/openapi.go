@@ -13,7 +13,7 @@ import (
 // auth routes as the configuration mounted them (auth.OpenAPI), merged
 // with the example's own routes. cookies and mail say which optional
 // pages are mounted.
-func exampleOpenAPI(authPart map[string]any, cookies, mail bool) map[string]any {
+func exampleOpenAPI(authPart map[string]any, cookies, mail, bench bool) map[string]any {
 	str := map[string]any{"type": "string"}
 	errBody := func(desc string) map[string]any {
 		return map[string]any{"description": desc, "content": map[string]any{
@@ -111,6 +111,15 @@ func exampleOpenAPI(authPart map[string]any, cookies, mail bool) map[string]any 
 	if mail {
 		paths["/verify-email"] = html("verifyEmailPage", "The page the verification mail links to; a GET spends nothing")
 		paths["/reset-password"] = html("resetPasswordPage", "The page the reset mail links to; a GET spends nothing")
+	}
+	if bench {
+		paths["/bench/hello"] = map[string]any{"get": map[string]any{
+			"operationId": "benchHello", "summary": "make load's public route (EXAMPLE_BENCH_ROUTES=1)",
+			"tags": []any{"meta"}, "security": []any{},
+			"responses": map[string]any{"200": jsonOK("A fixed greeting", object("hello"))},
+		}}
+		paths["/api/hello"] = protected("apiHello", "make load's protected route (EXAMPLE_BENCH_ROUTES=1): /bench/hello's answer",
+			jsonOK("A fixed greeting", object("hello")), false)
 	}
 	return ginjwt.OpenAPIDocument("ginjwt example", "1.0.0", map[string]any{"paths": paths}, authPart)
 }

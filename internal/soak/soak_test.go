@@ -122,3 +122,26 @@ func TestBadTokensAreEachWrongOneWay(t *testing.T) {
 	require.NoError(t, err, "only the alg is wrong")
 	assert.Equal(t, "HS512", parsed.Method.Alg())
 }
+
+// printLoad pairs the i-th protected phase with the i-th public phase of
+// its pair, whichever ran first, and prints each pair's median ratio.
+func TestPrintLoadPairsPhases(t *testing.T) {
+	ph := func(name string, n int) loadPhase {
+		return loadPhase{Name: name, Requests: n, Elapsed: time.Second}
+	}
+	var b strings.Builder
+	printLoad(&b, "x", []loadPhase{
+		ph(phaseBenchPublic, 1000), ph(phaseBenchProtected, 950), ph(phasePublic, 1000), ph(phaseProtected, 800),
+		ph(phaseBenchProtected, 900), ph(phaseBenchPublic, 1000), ph(phaseProtected, 700), ph(phasePublic, 1000),
+		ph(phaseBenchPublic, 1000), ph(phaseBenchProtected, 920), ph(phasePublic, 1000), ph(phaseProtected, 900),
+	})
+	out := b.String()
+	for _, want := range []string{
+		"(the middleware alone): **0.92**, the median of 3 pairs (0.95, 0.90, 0.92); target ≥ 0.90",
+		"(different bodies): **0.80**, the median of 3 pairs (0.80, 0.70, 0.90)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
