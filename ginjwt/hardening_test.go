@@ -372,6 +372,18 @@ func TestMountExemptionDoesNotLeakToAnotherEngine(t *testing.T) {
 // Defect 9: the hashing queue is bounded; past it the answer is 503 with
 // Retry-After. (password's own tests prove the bound deterministically.)
 func TestHashingOverloadIs503WithRetryAfter(t *testing.T) {
+	_, w := overloadedSignin(t)
+	require.Equal(t, 503, w.Code, w.Body.String())
+	assert.Equal(t, "1", w.Header().Get("Retry-After"))
+	assert.NotEmpty(t, w.detail(t))
+}
+
+// overloadedSignin signs in with a wrong password, up to 200 times, while
+// another goroutine keeps the hasher's only slot busy, and returns the app
+// and the first answer that is not the wrong password's 401: the
+// overloaded hasher's 503.
+func overloadedSignin(t *testing.T) (*app, response) {
+	t.Helper()
 	opts := password.TestingOptions()
 	opts.Argon2.Memory = 16 << 10 // slow enough to be caught holding the slot
 	opts.Concurrency, opts.MaxWait = 1, time.Millisecond
@@ -380,7 +392,6 @@ func TestHashingOverloadIs503WithRetryAfter(t *testing.T) {
 		c.Passwords = h
 		c.Throttle = ginjwt.NewMemoryThrottle(1000, time.Minute, 0)
 	})
-	// Another request keeps the only slot busy.
 	var stop atomic.Bool
 	done := make(chan struct{})
 	go func() {
@@ -397,9 +408,7 @@ func TestHashingOverloadIs503WithRetryAfter(t *testing.T) {
 			break
 		}
 	}
-	require.Equal(t, 503, w.Code, w.Body.String())
-	assert.Equal(t, "1", w.Header().Get("Retry-After"))
-	assert.NotEmpty(t, w.detail(t))
+	return a, w
 }
 
 // Defect 6: claim names that fold to registered ones, duplicates and

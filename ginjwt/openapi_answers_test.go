@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/ginjwt/ginjwt/ginjwt"
 	"github.com/ginjwt/ginjwt/ginjwt/memstore"
-	"github.com/ginjwt/ginjwt/ginjwt/password"
 )
 
 // answerChecker validates the answers of an app's routes against the
@@ -133,31 +131,8 @@ func TestOpenAPIDescribesHookRefusals(t *testing.T) {
 
 // The overloaded hasher's 503, with its Retry-After, is as declared.
 func TestOpenAPIDescribesOverload(t *testing.T) {
-	opts := password.TestingOptions()
-	opts.Argon2.Memory = 16 << 10 // slow enough to be caught holding the slot
-	opts.Concurrency, opts.MaxWait = 1, time.Millisecond
-	h := password.MustNew(opts)
-	a := newApp(t, func(cfg *ginjwt.Config[memstore.User]) {
-		cfg.Passwords = h
-		cfg.Throttle = ginjwt.NewMemoryThrottle(1000, time.Minute, 0)
-	})
+	a, w := overloadedSignin(t) // hardening_test.go
 	c := newAnswerChecker(t, a)
-	var stop atomic.Bool
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for !stop.Load() {
-			_, _ = h.Hash(context.Background(), "a hogging password")
-		}
-	}()
-	defer func() { stop.Store(true); <-done }()
-	var w response
-	for range 200 {
-		w = do(t, a.r, "POST", "/auth/signin", map[string]string{"email": "ada@example.com", "password": "wrong password"})
-		if w.Code != 401 {
-			break
-		}
-	}
 	require.Equal(t, 503, w.Code, w.Body.String())
 	assert.Equal(t, "1", w.Header().Get("Retry-After"))
 	assert.NoError(t, c.validate("POST", "/auth/signin", w))
