@@ -22,11 +22,6 @@ var (
 	_ ginjwt.UserActivator        = (*Store[User])(nil)
 	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
 	_ ginjwt.UsernameFinder[User] = (*Store[User])(nil)
-	_ ginjwt.UserStore[User]      = (*Store[User])(nil)
-	_ ginjwt.SessionStore         = (*Store[User])(nil)
-	_ ginjwt.UserCreator[User]    = (*Store[User])(nil)
-	_ ginjwt.UserActivator        = (*Store[User])(nil)
-	_ ginjwt.PasswordHashSwapper  = (*Store[User])(nil)
 	_ ginjwt.MailTokenStore       = (*Store[User])(nil)
 	_ ginjwt.EmailVerifier        = (*Store[User])(nil)
 	_ ginjwt.VerifiedUser         = User{}
