@@ -11,7 +11,7 @@ import (
 
 // VerifySignature checks a compact JWS at signature level against ks, with
 // the key chosen and the algorithm pinned exactly as the middleware does
-// (keySet.pick, the key's own method), but without the access-token checks
+// (keySet.pickKid, the key's own method), but without the access-token checks
 // (typ, claims), so that the Wycheproof vectors, whose payloads are no
 // claim sets, can be judged by their signatures.
 func VerifySignature(ks KeySet, jws string, strict bool) error {
@@ -47,7 +47,8 @@ func VerifySignature(ks KeySet, jws string, strict bool) error {
 		return fmt.Errorf("signature: %w", err)
 	}
 	kid, hasKid := header["kid"]
-	k, err := ks.s.pick(alg, kid, hasKid)
+	name, kidStr := kid.(string)
+	k, err := ks.s.pickKid(alg, name, hasKid, kidStr)
 	if err != nil {
 		return err
 	}

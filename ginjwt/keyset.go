@@ -137,14 +137,9 @@ func (s KeySet) JWKS() []byte {
 	return append([]byte(nil), s.s.jwks...)
 }
 
-// pick returns the key that verifies a token with header alg and kid.
-func (s *keySet) pick(alg string, kid any, hasKid bool) (*Key, error) {
-	name, isStr := kid.(string)
-	return s.pickKid(alg, name, hasKid, isStr)
-}
-
-// pickKid is pick for a kid read as a string (kidStr false: the kid is
-// present but not a JSON string, and names no key).
+// pickKid returns the key that verifies a token with header alg and kid
+// (hasKid: the header has a kid; kidStr false: it is not a JSON string,
+// and names no key).
 func (s *keySet) pickKid(alg, kid string, hasKid, kidStr bool) (*Key, error) {
 	if !hasKid {
 		if k := s.single[alg]; k != nil {
