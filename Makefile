@@ -78,10 +78,10 @@ bench-scale-mongo:
 	cd bench && $(GO) run ./cmd/ratios scale-mongo.out
 
 # Throughput of the example server under wrk on loopback, on SQLite and
-# PostgreSQL: public vs protected route, same body and the spec's routes
-# (req/s, p50/p99, errors, ratios: the median of LOAD_PAIRS rounds), then
-# sign-ins and refreshes; LOAD_PHASE per phase (about 7 minutes with the
-# defaults). Exits non-zero on any error.
+# PostgreSQL: one body public (without and with the token) and protected,
+# and the spec's routes (req/s, p50/p99, errors, ratios: the median of
+# LOAD_PAIRS rounds), then sign-ins and refreshes; LOAD_PHASE per phase
+# (about 8 minutes with the defaults). Exits non-zero on any error.
 LOAD_PHASE ?= 4s
 LOAD_PAIRS ?= 9
 LOAD_DBS ?= sqlite,$(SOAK_POSTGRES)
