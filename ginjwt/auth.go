@@ -118,17 +118,31 @@ func (a *Auth[U]) authenticate(ctx context.Context, token string) (*U, *Claims, 
 // checkSession checks that the token's session is live and returns the
 // credentials version it was created under and its CSRF token.
 func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Time) (int64, string, error) {
-	version, csrf, live, found := a.state.cache.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
+	c := a.state.cache
+	version, csrf, live, found := c.session(claims.SessionID, claims.Subject, now, a.set.cacheTTL)
 	if !found {
-		s, err := a.sessions.Session(ctx, claims.SessionID)
+		read := func(ctx context.Context, started time.Time) (Session, error) {
+			s, err := a.sessions.Session(ctx, claims.SessionID)
+			if err == nil && a.set.cacheTTL > 0 {
+				c.putSession(s, started)
+			}
+			return s, err
+		}
+		var s Session
+		var err error
+		if a.set.cacheTTL > 0 {
+			// Concurrent misses share one read; its user's invalidation
+			// since it started rules it out.
+			s, err = c.sessionReads.do(ctx, claims.SessionID, now,
+				func(started time.Time) bool { return c.shareable(claims.Subject, started) }, read)
+		} else {
+			s, err = read(ctx, now) // no cache: every request reads the store
+		}
 		switch {
 		case errors.Is(err, ErrSessionNotFound):
 			return 0, "", invalid(ErrSessionRevoked, err)
 		case err != nil:
 			return 0, "", unavailable(err)
-		}
-		if a.set.cacheTTL > 0 {
-			a.state.cache.putSession(s, now)
 		}
 		live, version, csrf = s.UserID == claims.Subject && s.Live(now), s.CredentialsVersion, s.CSRFToken
 	}
@@ -139,18 +153,33 @@ func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Tim
 }
 
 func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, error) {
-	u, ok := a.state.cache.user(id, now, a.set.cacheTTL)
+	c := a.state.cache
+	u, ok := c.user(id, now, a.set.cacheTTL)
 	if !ok {
-		loaded, err := a.users.FindUserByID(ctx, id)
+		read := func(ctx context.Context, started time.Time) (*U, error) {
+			loaded, err := a.users.FindUserByID(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if a.set.cacheTTL > 0 {
+				c.putUser(&loaded, started)
+			}
+			return &loaded, nil
+		}
+		var err error
+		if a.set.cacheTTL > 0 {
+			// Concurrent misses share one read (and the user it loads,
+			// read-only, as the cache's hits do).
+			u, err = c.userReads.do(ctx, id, now,
+				func(started time.Time) bool { return c.shareable(id, started) }, read)
+		} else {
+			u, err = read(ctx, now) // no cache: every request reads the store
+		}
 		switch {
 		case errors.Is(err, ErrUserNotFound):
 			return nil, invalid(ErrUserInactive, err)
 		case err != nil:
 			return nil, unavailable(err)
-		}
-		u = &loaded
-		if a.set.cacheTTL > 0 {
-			a.state.cache.putUser(u, now)
 		}
 	}
 	if !(*u).IsActive() {

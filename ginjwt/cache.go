@@ -21,6 +21,10 @@ type cache[U User] struct {
 	sessions  map[string]cachedSession
 	epochs    map[string]time.Time // user id -> last local invalidation
 	lastSweep time.Time
+
+	// The store reads in flight, shared by concurrent misses (coalesce.go).
+	userReads    coalescer[*U]
+	sessionReads coalescer[Session]
 }
 
 type cachedUser[U User] struct {
@@ -63,6 +67,17 @@ func (c *cache[U]) fresh(id string, loaded, now time.Time, ttl time.Duration) bo
 	}
 	epoch, ok := c.epochs[id]
 	return !ok || loaded.After(epoch)
+}
+
+// shareable reports whether a read of user id's data (the user, or one of
+// its sessions) that started at started may serve a request now: not if
+// the user was invalidated here since, by the rule that keeps such a read
+// out of the cache.
+func (c *cache[U]) shareable(id string, started time.Time) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	epoch, ok := c.epochs[id]
+	return !ok || started.After(epoch)
 }
 
 // session returns the cached state of session sid: found reports a usable

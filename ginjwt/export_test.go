@@ -72,3 +72,10 @@ func (a *Auth[U]) TokenCacheLen() int {
 	}
 	return 0
 }
+
+// OnSharedRead calls f(key) each time a request joins a store read in
+// flight (coalesce.go) instead of starting its own, until the test ends.
+func OnSharedRead(t interface{ Cleanup(func()) }, f func(key string)) {
+	testHookJoined.Store(&f)
+	t.Cleanup(func() { testHookJoined.Store(nil) })
+}
