@@ -28,23 +28,23 @@ func newGatedStore(s *memstore.Store) *gatedStore {
 }
 
 func (g *gatedStore) FindUserByID(ctx context.Context, id string) (memstore.User, error) {
-	g.userReads.Add(1)
-	select {
-	case <-g.userGate:
-	case <-ctx.Done():
-		return memstore.User{}, ctx.Err()
-	}
-	return g.Store.FindUserByID(ctx, id)
+	return gated(ctx, g.userGate, &g.userReads, func() (memstore.User, error) { return g.Store.FindUserByID(ctx, id) })
 }
 
 func (g *gatedStore) Session(ctx context.Context, id string) (ginjwt.Session, error) {
-	g.sessReads.Add(1)
+	return gated(ctx, g.sessionGate, &g.sessReads, func() (ginjwt.Session, error) { return g.Store.Session(ctx, id) })
+}
+
+// gated counts a read, then waits for gate (or ctx) before doing it.
+func gated[T any](ctx context.Context, gate <-chan struct{}, reads *atomic.Int32, read func() (T, error)) (T, error) {
+	reads.Add(1)
 	select {
-	case <-g.sessionGate:
+	case <-gate:
+		return read()
 	case <-ctx.Done():
-		return ginjwt.Session{}, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
-	return g.Store.Session(ctx, id)
 }
 
 // joins counts, by key, the requests that joined a read in flight.
