@@ -80,7 +80,7 @@ func main() {
 	flag.BoolVar(&o.Load, "load", false, "measure throughput instead of soaking: public vs protected route under wrk, sign-ins, refreshes (make load)")
 	flag.StringVar(&o.LoadDBs, "load-dbs", "sqlite", "with -load: the databases to measure, comma-separated, each as -db takes it (sqlite, or a postgres:// URL)")
 	flag.DurationVar(&o.Phase, "phase", 5*time.Second, "with -load: how long each phase runs")
-	flag.IntVar(&o.Pairs, "pairs", 5, "with -load: how many public/protected pairs of wrk phases")
+	flag.IntVar(&o.Pairs, "pairs", 5, "with -load: how many rounds of each set of wrk phases (public and protected routes)")
 	flag.IntVar(&o.SigninWorkers, "signin-workers", 4, "with -load: concurrent sign-ins")
 	flag.IntVar(&o.RefreshWorkers, "refresh-workers", 8, "with -load: concurrent refresh chains")
 	flag.Parse()
