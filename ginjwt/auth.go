@@ -128,16 +128,14 @@ func (a *Auth[U]) checkSession(ctx context.Context, claims *Claims, now time.Tim
 			}
 			return s, err
 		}
-		var s Session
-		var err error
+		// Concurrent misses share one read, unless its user was
+		// invalidated since it started; without a cache every request
+		// reads the store.
+		var shareable func(time.Time) bool
 		if a.set.cacheTTL > 0 {
-			// Concurrent misses share one read; its user's invalidation
-			// since it started rules it out.
-			s, err = c.sessionReads.do(ctx, claims.SessionID, now,
-				func(started time.Time) bool { return c.shareable(claims.Subject, started) }, read)
-		} else {
-			s, err = read(ctx, now) // no cache: every request reads the store
+			shareable = func(started time.Time) bool { return c.shareable(claims.Subject, started) }
 		}
+		s, err := c.sessionReads.do(ctx, claims.SessionID, now, shareable, read)
 		switch {
 		case errors.Is(err, ErrSessionNotFound):
 			return 0, "", invalid(ErrSessionRevoked, err)
@@ -166,15 +164,14 @@ func (a *Auth[U]) loadUser(ctx context.Context, id string, now time.Time) (*U, e
 			}
 			return &loaded, nil
 		}
-		var err error
+		// As for sessions; the user loaded is shared read-only, as the
+		// cache's hits share it.
+		var shareable func(time.Time) bool
 		if a.set.cacheTTL > 0 {
-			// Concurrent misses share one read (and the user it loads,
-			// read-only, as the cache's hits do).
-			u, err = c.userReads.do(ctx, id, now,
-				func(started time.Time) bool { return c.shareable(id, started) }, read)
-		} else {
-			u, err = read(ctx, now) // no cache: every request reads the store
+			shareable = func(started time.Time) bool { return c.shareable(id, started) }
 		}
+		var err error
+		u, err = c.userReads.do(ctx, id, now, shareable, read)
 		switch {
 		case errors.Is(err, ErrUserNotFound):
 			return nil, invalid(ErrUserInactive, err)

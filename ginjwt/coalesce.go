@@ -34,8 +34,12 @@ var testHookJoined atomic.Pointer[func(key string)]
 // shareable(that read's start) allows, and otherwise runs read itself with
 // started = now (replacing, for later callers, a read that may not be
 // shared). A leader whose own context ended gives no answer to share: the
-// requests that were waiting on it read for themselves.
+// requests that were waiting on it read for themselves. A nil shareable
+// shares nothing: read runs on its own (an Auth that does not cache).
 func (g *coalescer[T]) do(ctx context.Context, key string, now time.Time, shareable func(started time.Time) bool, read func(ctx context.Context, started time.Time) (T, error)) (T, error) {
+	if shareable == nil {
+		return read(ctx, now)
+	}
 	g.mu.Lock()
 	if f, ok := g.m[key]; ok && shareable(f.started) {
 		g.mu.Unlock()
